@@ -1,0 +1,13 @@
+package io.zonewatch;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.sqlclient.Pool;
+import io.zonewatch.config.Config;
+import io.zonewatch.ops.ServiceMetrics;
+
+import java.time.Clock;
+
+/** What every verticle instance shares: configuration, the pool, the metrics registry, the clock. */
+public record Services(Config config, Pool pool, PrometheusMeterRegistry registry, ServiceMetrics metrics,
+                       Clock clock, String schemaVersion) {
+}

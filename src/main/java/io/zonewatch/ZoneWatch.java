@@ -1,0 +1,164 @@
+package io.zonewatch;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonewatch.auth.TokenService;
+import io.zonewatch.catalog.CatalogRepository;
+import io.zonewatch.catalog.DefaultCatalog;
+import io.zonewatch.config.Config;
+import io.zonewatch.db.DbTarget;
+import io.zonewatch.db.EmbeddedDatabase;
+import io.zonewatch.db.Migrations;
+import io.zonewatch.demo.DemoLoader;
+import io.zonewatch.http.ApiVerticle;
+import io.zonewatch.ingest.FeedService;
+import io.zonewatch.ops.ServiceMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running ZoneWatch: database (embedded or external), migrations, Vert.x with Micrometer, the pool,
+ * first-start bootstrap (catalog, admin token, demo data) and the HTTP verticles. Start-up blocks the
+ * calling thread (never an event loop); {@link #close()} shuts down gracefully.
+ */
+public final class ZoneWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ZoneWatch.class);
+    private static final long STARTUP_STEP_TIMEOUT_S = 600;
+
+    private final EmbeddedDatabase embedded;
+    private final Vertx vertx;
+    private final Pool pool;
+    private final int port;
+    private final Optional<String> generatedAdminToken;
+    private volatile boolean closed;
+
+    private ZoneWatch(EmbeddedDatabase embedded, Vertx vertx, Pool pool, int port, Optional<String> generatedAdminToken) {
+        this.embedded = embedded;
+        this.vertx = vertx;
+        this.pool = pool;
+        this.port = port;
+        this.generatedAdminToken = generatedAdminToken;
+    }
+
+    public static ZoneWatch start(Config config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static ZoneWatch start(Config config, Clock clock) {
+        EmbeddedDatabase embedded = null;
+        Vertx vertx = null;
+        try {
+            DbTarget target;
+            if (config.embeddedDatabase()) {
+                embedded = EmbeddedDatabase.start(config.dataDir());
+                target = embedded.target();
+            } else {
+                target = DbTarget.parse(config.dbUrl().get(), config.dbUser(), config.dbPassword());
+            }
+            String schemaVersion = Migrations.run(target);
+
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            vertx = Vertx.builder()
+                    .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+                            .setEnabled(true)
+                            .setJvmMetricsEnabled(true)))
+                    .withMetrics(new MicrometerMetricsFactory(registry))
+                    .build();
+            Pool pool = PgBuilder.pool()
+                    .with(new PoolOptions()
+                            .setMaxSize(config.dbPoolSize())
+                            .setName("zonewatch")
+                            .setShared(false)
+                            .setConnectionTimeout(config.dbConnectTimeoutMillis())
+                            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                            .setMaxWaitQueueSize(4096))
+                    .with(new NetClientOptions().setConnectTimeout(config.dbConnectTimeoutMillis()))
+                    .connectingTo(target.connectOptions())
+                    .using(vertx)
+                    .build();
+            Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion);
+
+            await(new CatalogRepository(pool).seedDefaults(DefaultCatalog.load()));
+            Optional<String> generated = await(new TokenService(pool).bootstrapAdmin(config.adminToken()));
+            if (config.demo()) {
+                FeedService feeds = new FeedService(vertx, pool, services.metrics(), clock);
+                await(new DemoLoader(pool, feeds).loadIfEmpty());
+            }
+
+            // The first instance binds (possibly a random port); the others share that port.
+            ApiVerticle first = new ApiVerticle(services, config.httpPort());
+            await(vertx.deployVerticle(first));
+            int port = first.actualPort();
+            if (config.httpInstances() > 1) {
+                await(vertx.deployVerticle(() -> new ApiVerticle(services, port),
+                        new DeploymentOptions().setInstances(config.httpInstances() - 1)));
+            }
+            LOG.info("ZoneWatch listening on port {} ({} HTTP instances, database {})",
+                    port, config.httpInstances(), target.describe());
+            return new ZoneWatch(embedded, vertx, pool, port, generated);
+        } catch (RuntimeException e) {
+            if (vertx != null) await(vertx.close());
+            if (embedded != null) embedded.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The admin token generated at first start, to print once; empty on later starts or when configured. */
+    public Optional<String> generatedAdminToken() {
+        return generatedAdminToken;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    /**
+     * Graceful stop: HTTP servers stop accepting and finish in-flight requests (undeploy), then the
+     * pool and Vert.x close, then the embedded database stops.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+        }
+        if (embedded != null) embedded.close();
+        LOG.info("ZoneWatch stopped");
+    }
+
+    static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(STARTUP_STEP_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.zonewatch.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Service configuration, read from environment variables. Every variable has a default so that a
+ * fresh clone runs with no configuration at all (embedded PostgreSQL in ./data).
+ */
+public record Config(
+        int httpPort,
+        String httpHost,
+        int httpInstances,
+        Optional<String> dbUrl,
+        Optional<String> dbUser,
+        Optional<String> dbPassword,
+        int dbPoolSize,
+        int dbConnectTimeoutMillis,
+        Path dataDir,
+        Optional<String> adminToken,
+        Optional<String> grafanaUrl,
+        Optional<String> grafanaToken,
+        boolean demo,
+        long maxFeedBytes,
+        long maxBodyBytes,
+        int shutdownTimeoutSeconds) {
+
+    public static final String HTTP_PORT = "ZONEWATCH_HTTP_PORT";
+    public static final String HTTP_HOST = "ZONEWATCH_HTTP_HOST";
+    public static final String HTTP_INSTANCES = "ZONEWATCH_HTTP_INSTANCES";
+    public static final String DB_URL = "ZONEWATCH_DB_URL";
+    public static final String DB_USER = "ZONEWATCH_DB_USER";
+    public static final String DB_PASSWORD = "ZONEWATCH_DB_PASSWORD";
+    public static final String DB_POOL_SIZE = "ZONEWATCH_DB_POOL_SIZE";
+    public static final String DB_CONNECT_TIMEOUT_MS = "ZONEWATCH_DB_CONNECT_TIMEOUT_MS";
+    public static final String DATA_DIR = "ZONEWATCH_DATA_DIR";
+    public static final String ADMIN_TOKEN = "ZONEWATCH_ADMIN_TOKEN";
+    public static final String GRAFANA_URL = "ZONEWATCH_GRAFANA_URL";
+    public static final String GRAFANA_TOKEN = "ZONEWATCH_GRAFANA_TOKEN";
+    public static final String DEMO = "ZONEWATCH_DEMO";
+    public static final String MAX_FEED_BYTES = "ZONEWATCH_MAX_FEED_BYTES";
+    public static final String MAX_BODY_BYTES = "ZONEWATCH_MAX_BODY_BYTES";
+    public static final String SHUTDOWN_TIMEOUT_S = "ZONEWATCH_SHUTDOWN_TIMEOUT_S";
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        return new Config(
+                r.integer(HTTP_PORT, 8080, 0, 65535),
+                r.string(HTTP_HOST).orElse("0.0.0.0"),
+                r.integer(HTTP_INSTANCES, Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
+                r.string(DB_URL),
+                r.string(DB_USER),
+                r.string(DB_PASSWORD),
+                r.integer(DB_POOL_SIZE, 16, 1, 512),
+                r.integer(DB_CONNECT_TIMEOUT_MS, 5000, 100, 120_000),
+                Path.of(r.string(DATA_DIR).orElse("./data")),
+                r.string(ADMIN_TOKEN),
+                r.string(GRAFANA_URL),
+                r.string(GRAFANA_TOKEN),
+                r.bool(DEMO, false),
+                r.longValue(MAX_FEED_BYTES, 64L << 20, 1024, 1L << 34),
+                r.longValue(MAX_BODY_BYTES, 4L << 20, 1024, 1L << 30),
+                r.integer(SHUTDOWN_TIMEOUT_S, 10, 0, 600));
+    }
+
+    public boolean embeddedDatabase() {
+        return dbUrl.isEmpty();
+    }
+
+    /** Reads typed values and fails start-up with the variable's name when one is malformed. */
+    private record Reader(Map<String, String> env) {
+        Optional<String> string(String name) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        }
+
+        long longValue(String name, long def, long min, long max) {
+            Optional<String> v = string(name);
+            if (v.isEmpty()) return def;
+            try {
+                long n = Long.parseLong(v.get());
+                if (n < min || n > max) throw new NumberFormatException();
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        name + " must be a whole number between " + min + " and " + max + ", got '" + v.get() + "'");
+            }
+        }
+
+        int integer(String name, int def, int min, int max) {
+            return (int) longValue(name, def, min, max);
+        }
+
+        boolean bool(String name, boolean def) {
+            Optional<String> v = string(name);
+            if (v.isEmpty()) return def;
+            return switch (v.get().toLowerCase()) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v.get() + "'");
+            };
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.zonewatch.demo;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.zonewatch.auth.Principal;
+import io.zonewatch.catalog.CatalogRepository;
+import io.zonewatch.catalog.PlatformInput;
+import io.zonewatch.ingest.FeedFormat;
+import io.zonewatch.ingest.FeedService;
+import io.zonewatch.ingest.FeedSubmission;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Loads the shipped demo data set (ZONEWATCH_DEMO=true) into an empty database: the platforms, then
+ * each year's feed file through the same {@link FeedService} path as POST /feeds, in order.
+ */
+public final class DemoLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoLoader.class);
+    private static final String EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM platform) AND NOT EXISTS (SELECT 1 FROM feed) AS empty";
+
+    private final Pool pool;
+    private final FeedService feeds;
+
+    public DemoLoader(Pool pool, FeedService feeds) {
+        this.pool = pool;
+        this.feeds = feeds;
+    }
+
+    /** Resolves to true when the demo data was loaded, false when the database already had data. */
+    public Future<Boolean> loadIfEmpty() {
+        return pool.query(EMPTY).execute().compose(rows -> {
+            if (!rows.iterator().next().getBoolean("empty")) {
+                LOG.info("Database has data already: demo data not loaded");
+                return Future.succeededFuture(false);
+            }
+            long started = System.nanoTime();
+            PlatformInput platforms = PlatformInput.ofCsv(new String(resource("platforms.csv"), StandardCharsets.UTF_8));
+            if (!platforms.errors().isEmpty()) {
+                return Future.failedFuture(new IllegalStateException("demo platforms invalid: " + platforms.errors()));
+            }
+            Future<?> chain = new CatalogRepository(pool).upsertPlatforms(Principal.SYSTEM, platforms.platforms(), stored -> {
+            });
+            long[] rowCount = {0};
+            for (String file : DemoDataGenerator.FEED_FILES) {
+                chain = chain.compose(v -> feeds.submit(new FeedSubmission(Principal.SYSTEM, FeedFormat.CSV,
+                                StandardCharsets.UTF_8, resource(file), false, false, null))
+                        .map(outcome -> {
+                            if (outcome.status() != 201) {
+                                throw new IllegalStateException("demo feed " + file + " was not accepted: " + outcome.body().encode());
+                            }
+                            rowCount[0] += outcome.body().getLong("rows");
+                            return null;
+                        }));
+            }
+            return chain.map(v -> {
+                double seconds = (System.nanoTime() - started) / 1e9;
+                LOG.info("Demo data loaded: {} platforms, {} feed files, {} rows in {} s ({} rows/s)",
+                        platforms.platforms().size(), DemoDataGenerator.FEED_FILES.size(), rowCount[0],
+                        String.format("%.1f", seconds), Math.round(rowCount[0] / seconds));
+                return true;
+            });
+        });
+    }
+
+    static byte[] resource(String name) {
+        try (InputStream in = DemoLoader.class.getClassLoader().getResourceAsStream("demo/" + name)) {
+            if (in == null) throw new IllegalStateException("demo/" + name + " is missing from the classpath");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.zonewatch.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.zonewatch.Services;
+import io.zonewatch.auth.AuthHandler;
+import io.zonewatch.auth.TokenRoutes;
+import io.zonewatch.auth.TokenService;
+import io.zonewatch.catalog.CatalogRepository;
+import io.zonewatch.catalog.CatalogRoutes;
+import io.zonewatch.ingest.FeedRoutes;
+import io.zonewatch.ingest.FeedService;
+import io.zonewatch.observations.ObservationRoutes;
+import io.zonewatch.observations.ObservationService;
+import io.zonewatch.ops.OpsRoutes;
+
+/**
+ * The HTTP front: wires each feature's routes, authentication and error mapping. Deployed in
+ * several instances (one per event loop); instances share nothing but the pool and the registry.
+ */
+public final class ApiVerticle extends VerticleBase {
+    private final Services services;
+    private final int port;
+    private HttpServer server;
+
+    public ApiVerticle(Services services, int port) {
+        this.services = services;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = router();
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(services.config().httpHost())
+                .setPort(port)
+                .setCompressionSupported(true));
+        return server.requestHandler(router).listen();
+    }
+
+    /** Stops accepting connections, lets in-flight requests finish (up to the configured timeout). */
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture()
+                : server.shutdown(services.config().shutdownTimeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    Router router() {
+        Router router = Router.router(vertx);
+        var pool = services.pool();
+        TokenService tokens = new TokenService(pool);
+        AuthHandler auth = new AuthHandler(tokens);
+        CatalogRepository catalog = new CatalogRepository(pool);
+        FeedService feeds = new FeedService(vertx, pool, services.metrics(), services.clock());
+
+        new OpsRoutes(vertx, pool, services.registry(), services.schemaVersion()).mount(router);
+
+        router.route(Http.API + "/*").handler(auth.authenticate());
+        // Feeds read their own (larger, streamed) body; everything else gets the small default limit.
+        new FeedRoutes(feeds, pool, services.config().maxFeedBytes()).mount(router);
+        router.route(Http.API + "/*").handler(BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes()));
+        new TokenRoutes(tokens).mount(router);
+        new ObservationRoutes(catalog, new ObservationService(pool)).mount(router);
+        new CatalogRoutes(catalog).mount(router);
+
+        router.route().failureHandler(Failures::handle);
+        router.errorHandler(404, Failures::handle);
+        router.errorHandler(405, Failures::handle);
+        return router;
+    }
+}

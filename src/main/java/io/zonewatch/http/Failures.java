@@ -1,0 +1,79 @@
+package io.zonewatch.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Maps every failure to the error contract: ApiException as it says, HTTP-level failures (404, 405,
+ * 413, ...) to their codes, a database outage to 503 with Retry-After, anything else to a bare 500
+ * (logged with its stack trace, never sent).
+ */
+public final class Failures {
+    private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
+    private Failures() {
+    }
+
+    public static void handle(RoutingContext ctx) {
+        if (ctx.response().ended() || ctx.response().closed()) return;
+        Throwable failure = ctx.failure();
+        ApiException error = toApiException(failure, ctx.statusCode());
+        if (error.status() == 503) ctx.response().putHeader("Retry-After", "5");
+        if (error.status() >= 500 && error.status() != 503) {
+            LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+        }
+        Http.send(ctx, error.status(), error.toJson());
+    }
+
+    static ApiException toApiException(Throwable failure, int statusCode) {
+        if (failure instanceof ApiException api) return api;
+        if (failure instanceof DecodeException) {
+            return ApiException.badRequest("malformed_json", "请求体不是有效的 JSON", "the request body is not valid JSON");
+        }
+        if (failure != null && databaseUnavailable(failure)) {
+            return new ApiException(503, "database_unavailable", "数据库暂时不可用，请稍后重试",
+                    "the database is unavailable, retry later");
+        }
+        if (failure == null || statusCode > 0 && statusCode < 500) {
+            return switch (statusCode) {
+                case 400 -> ApiException.badRequest("bad_request", "请求格式错误", "malformed request");
+                case 401 -> new ApiException(401, "unauthorized", "需要令牌", "a token is required");
+                case 403 -> ApiException.forbidden();
+                case 404 -> ApiException.notFound("没有这个地址", "no such resource");
+                case 405 -> new ApiException(405, "method_not_allowed", "不支持该请求方法", "method not allowed");
+                case 413 -> new ApiException(413, "body_too_large", "请求体超过大小限制", "the request body is larger than allowed");
+                case 415 -> new ApiException(415, "unsupported_media_type", "不支持的内容类型", "unsupported Content-Type");
+                default -> new ApiException(statusCode > 0 ? statusCode : 500, "http_" + statusCode, "请求失败", "request failed");
+            };
+        }
+        return new ApiException(500, "internal_error", "服务内部错误，已记录", "internal error (logged)",
+                new JsonObject());
+    }
+
+    /** Connection-level failures (refused, closed, timed out, server shutting down): a 503, not a bug. */
+    public static boolean databaseUnavailable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof ClosedChannelException || c instanceof TimeoutException) return true;
+            if (c instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P") || pg.getSqlState().equals("53300"))) {
+                return true;
+            }
+            String name = c.getClass().getName();
+            String message = String.valueOf(c.getMessage());
+            if (name.contains("ConnectTimeout") || name.contains("ClosedConnection")
+                    || message.contains("Connection is closed") || message.contains("Connection refused")
+                    || message.contains("Timeout waiting for connection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,353 @@
+package io.zonewatch.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import io.zonewatch.http.RowError;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a feed body into {@link RawRow}s: decodes the declared charset strictly (BOM tolerated),
+ * maps the header to logical columns and reports rows it cannot split. Pure and blocking: run it on
+ * a worker thread.
+ */
+final class FeedParser {
+    /** Bound on one CSV field: a 10-MB "line" is garbage, not a statistic. */
+    private static final int MAX_FIELD_CHARS = 64 * 1024;
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNumberLength(2000).build());
+    }
+
+    record Parsed(List<RawRow> rows, List<RowError> errors) {
+    }
+
+    private FeedParser() {
+    }
+
+    static Parsed parse(FeedFormat format, byte[] body, Charset charset) {
+        String text = decode(body, charset);
+        return switch (format) {
+            case CSV -> csv(text, false);
+            case SDMX_CSV -> csv(text, true);
+            case JSON -> json(text);
+        };
+    }
+
+    /** The charset named in a Content-Type (utf-8 when absent), or null when Java does not know it. */
+    static Charset charsetOf(String contentType) {
+        if (contentType != null) {
+            for (String part : contentType.split(";")) {
+                String p = part.trim();
+                if (p.toLowerCase(Locale.ROOT).startsWith("charset=")) {
+                    String name = p.substring(8).trim().replace("\"", "");
+                    try {
+                        // GBK files routinely contain GB18030-only characters; GB18030 is a superset, so decode with it.
+                        if (name.equalsIgnoreCase("gbk") || name.equalsIgnoreCase("gb2312")) return Charset.forName("GB18030");
+                        return Charset.forName(name);
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    // ---- decoding ----
+
+    static String decode(byte[] body, Charset charset) {
+        int skip = 0;
+        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+            skip = 3;
+        } else if (charset.name().equals("GB18030") && body.length >= 4 && (body[0] & 0xFF) == 0x84
+                && (body[1] & 0xFF) == 0x31 && (body[2] & 0xFF) == 0x95 && (body[3] & 0xFF) == 0x33) {
+            skip = 4;
+        }
+        for (int i = skip; i < body.length; i++) {
+            if (body[i] == 0) {
+                throw new FeedRejection(lineAt(body, i), null, "bad_encoding",
+                        "文件包含 NUL 字节，不是文本文件", "the body contains NUL bytes: it is not a text file");
+            }
+        }
+        CharsetDecoder decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body, skip, body.length - skip);
+        CharBuffer out = CharBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16, (long) (body.length * (double) decoder.maxCharsPerByte()) + 16));
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            String hint = charset.equals(StandardCharsets.UTF_8)
+                    ? "; if the file is GBK/GB18030, send Content-Type: text/csv; charset=gb18030"
+                    : "";
+            throw new FeedRejection(lineAt(body, at), null, "bad_encoding",
+                    "第 " + lineAt(body, at) + " 行不是有效的 " + charset.name() + " 编码"
+                            + (hint.isEmpty() ? "" : "；如为 GBK/GB18030 文件，请声明 charset=gb18030"),
+                    "line " + lineAt(body, at) + " is not valid " + charset.name() + hint);
+        }
+        try {
+            CoderResult flush = decoder.flush(out);
+            if (flush.isError()) flush.throwException();
+        } catch (CharacterCodingException e) {
+            throw new FeedRejection(lineAt(body, body.length), null, "bad_encoding", "文件结尾的编码不完整", "the file ends in an incomplete character");
+        }
+        out.flip();
+        return out.toString();
+    }
+
+    private static long lineAt(byte[] body, int position) {
+        long line = 1;
+        for (int i = 0; i < position && i < body.length; i++) if (body[i] == '\n') line++;
+        return line;
+    }
+
+    // ---- CSV and SDMX-CSV ----
+
+    private static final Map<String, String> CSV_COLUMNS = Map.of(
+            "platform_code", "platform", "platform", "platform",
+            "indicator_code", "indicator", "indicator", "indicator",
+            "period", "period", "value", "value", "unit", "unit", "status", "status", "note", "note");
+    /** Informational columns a bureau export often carries; read past, never stored. */
+    private static final Set<String> CSV_IGNORED = Set.of("platform_name", "indicator_name", "name", "unit_name");
+
+    private static final Map<String, String> SDMX_COLUMNS = Map.of(
+            "PLATFORM", "platform", "INDICATOR", "indicator", "TIME_PERIOD", "period", "OBS_VALUE", "value",
+            "UNIT_MEASURE", "unit", "UNIT_MULT", "unitMultiplier", "OBS_STATUS", "status", "OBS_COMMENT", "note",
+            "ACTION", "action");
+    private static final Set<String> SDMX_STRUCTURE = Set.of("DATAFLOW", "STRUCTURE", "STRUCTURE_ID");
+
+    private static Parsed csv(String text, boolean sdmx) {
+        List<RawRow> rows = new ArrayList<>();
+        List<RowError> errors = new ArrayList<>();
+        CsvReader<CsvRecord> reader = CsvReader.builder()
+                .skipEmptyLines(true)
+                .allowExtraFields(true)
+                .allowMissingFields(true)
+                .maxBufferSize(MAX_FIELD_CHARS * 4)
+                .ofCsvRecord(text);
+        Iterator<CsvRecord> it = reader.iterator();
+        try {
+            if (!it.hasNext()) throw new FeedRejection(1, null, "empty_feed", "文件为空", "the feed is empty");
+            CsvRecord headerRecord = it.next();
+            Map<String, Integer> index = sdmx ? sdmxHeader(headerRecord) : csvHeader(headerRecord);
+            int width = headerRecord.getFieldCount();
+            RawRow.Columns columns = sdmx ? RawRow.Columns.SDMX : RawRow.Columns.CSV;
+            while (it.hasNext()) {
+                CsvRecord r = it.next();
+                long line = r.getStartingLineNumber();
+                if (r.getFieldCount() != width) {
+                    errors.add(new RowError(line, null, "bad_field_count",
+                            "该行有 " + r.getFieldCount() + " 列，表头有 " + width + " 列（分隔符应为英文逗号，含逗号的值需加引号）",
+                            "the row has " + r.getFieldCount() + " fields but the header has " + width
+                                    + " (fields are separated by ',', quote values that contain commas)"));
+                    rows.add(null);
+                    continue;
+                }
+                if (tooLong(r)) {
+                    errors.add(new RowError(line, null, "field_too_long", "该行有超过 " + MAX_FIELD_CHARS + " 字符的字段",
+                            "the row has a field longer than " + MAX_FIELD_CHARS + " characters"));
+                    rows.add(null);
+                    continue;
+                }
+                rows.add(new RawRow(line,
+                        code(field(r, index, "platform"), sdmx), code(field(r, index, "indicator"), sdmx),
+                        field(r, index, "period"), field(r, index, "value"), field(r, index, "unit"),
+                        field(r, index, "unitMultiplier"), field(r, index, "status"), field(r, index, "note"),
+                        field(r, index, "action"), columns));
+            }
+        } catch (CsvParseException e) {
+            throw new FeedRejection(1, null, "bad_csv", "CSV 格式错误（引号不配对或行过长）",
+                    "malformed CSV (unbalanced quotes or an overlong line): " + e.getMessage());
+        }
+        return new Parsed(rows, errors);
+    }
+
+    private static boolean tooLong(CsvRecord r) {
+        for (String f : r.getFields()) if (f.length() > MAX_FIELD_CHARS) return true;
+        return false;
+    }
+
+    private static String field(CsvRecord r, Map<String, Integer> index, String logical) {
+        Integer i = index.get(logical);
+        if (i == null) return null;
+        String v = r.getField(i).trim();
+        return v.isEmpty() ? null : v;
+    }
+
+    /** SDMX-CSV with labels writes "CODE: label"; the code is what counts. */
+    private static String code(String v, boolean sdmx) {
+        if (!sdmx || v == null) return v;
+        int colon = v.indexOf(':');
+        return colon > 0 ? v.substring(0, colon).trim() : v;
+    }
+
+    private static Map<String, Integer> csvHeader(CsvRecord header) {
+        List<String> names = header.getFields().stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+        rejectOtherDelimiter(names);
+        Map<String, Integer> index = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String logical = CSV_COLUMNS.get(names.get(i));
+            if (logical == null) {
+                if (!CSV_IGNORED.contains(names.get(i)) && !names.get(i).startsWith("x_")) unknown.add(header.getField(i).trim());
+                continue;
+            }
+            if (index.putIfAbsent(logical, i) != null) {
+                throw new FeedRejection(1, names.get(i), "duplicate_column", "列 '" + names.get(i) + "' 重复",
+                        "column '" + names.get(i) + "' appears twice");
+            }
+        }
+        for (String[] required : new String[][]{{"platform", "platform_code"}, {"indicator", "indicator_code"},
+                {"period", "period"}, {"value", "value"}}) {
+            if (!index.containsKey(required[0])) {
+                throw new FeedRejection(1, required[1], "missing_column",
+                        "缺少必需的列 " + required[1] + (unknown.isEmpty() ? "" : "（未识别的列：" + unknown + "）"),
+                        "required column " + required[1] + " is missing" + (unknown.isEmpty() ? "" : " (unrecognised: " + unknown + ")")
+                                + "; columns are platform_code, indicator_code, period, value, unit, status, note");
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new FeedRejection(1, unknown.get(0), "unknown_column", "未识别的列：" + unknown,
+                    "unrecognised columns: " + unknown + "; allowed are platform_code, indicator_code, period, value, unit, status, note");
+        }
+        return index;
+    }
+
+    private static Map<String, Integer> sdmxHeader(CsvRecord header) {
+        List<String> names = header.getFields().stream()
+                .map(h -> {
+                    int colon = h.indexOf(':');
+                    return (colon > 0 ? h.substring(0, colon) : h).trim().toUpperCase(Locale.ROOT);
+                }).toList();
+        rejectOtherDelimiter(names);
+        Map<String, Integer> index = new HashMap<>();
+        boolean structure = false;
+        for (int i = 0; i < names.size(); i++) {
+            if (SDMX_STRUCTURE.contains(names.get(i))) structure = true;
+            String logical = SDMX_COLUMNS.get(names.get(i));
+            // Other SDMX attributes (DECIMALS, OBS_CONF, ...) are legitimate and read past.
+            if (logical != null && index.putIfAbsent(logical, i) != null) {
+                throw new FeedRejection(1, names.get(i), "duplicate_column", "列 '" + names.get(i) + "' 重复",
+                        "column '" + names.get(i) + "' appears twice");
+            }
+        }
+        if (!structure) {
+            throw new FeedRejection(1, "DATAFLOW", "missing_column", "SDMX-CSV 缺少 DATAFLOW（或 STRUCTURE）列",
+                    "an SDMX-CSV file starts with a DATAFLOW (or STRUCTURE, STRUCTURE_ID) column");
+        }
+        for (String required : List.of("PLATFORM", "INDICATOR", "TIME_PERIOD", "OBS_VALUE")) {
+            if (!index.containsKey(SDMX_COLUMNS.get(required))) {
+                throw new FeedRejection(1, required, "missing_column", "缺少必需的列 " + required,
+                        "required column " + required + " is missing; SDMX-CSV needs PLATFORM, INDICATOR, TIME_PERIOD, OBS_VALUE");
+            }
+        }
+        return index;
+    }
+
+    private static void rejectOtherDelimiter(List<String> names) {
+        if (names.size() == 1) {
+            String only = names.get(0);
+            for (String sep : List.of(";", "\t", "|")) {
+                if (only.contains(sep)) {
+                    String shown = sep.equals("\t") ? "tab" : sep;
+                    throw new FeedRejection(1, null, "wrong_delimiter", "分隔符应为英文逗号，文件似乎使用了 '" + shown + "'",
+                            "fields must be separated by ',', this file seems to use '" + shown + "'");
+                }
+            }
+        }
+    }
+
+    // ---- JSON ----
+
+    private static final Map<String, String> JSON_FIELDS = Map.of(
+            "platform", "platform", "platform_code", "platform", "indicator", "indicator", "indicator_code", "indicator",
+            "period", "period", "value", "value", "unit", "unit", "status", "status", "note", "note");
+
+    private static Parsed json(String text) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            long line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
+            throw new FeedRejection(line, null, "malformed_json", "第 " + line + " 行 JSON 语法错误",
+                    "malformed JSON at line " + line + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new FeedRejection(1, null, "malformed_json", "无法读取 JSON", "unreadable JSON");
+        }
+        if (root == null || !root.isObject() || !root.path("observations").isArray()) {
+            throw new FeedRejection(1, "observations", "missing_column", "JSON 必须是 {\"observations\": [...]}",
+                    "the JSON body must be {\"observations\": [...]}");
+        }
+        if (root.path("observations").isEmpty()) {
+            throw new FeedRejection(1, "observations", "empty_feed", "observations 为空", "observations is empty");
+        }
+        List<RawRow> rows = new ArrayList<>();
+        List<RowError> errors = new ArrayList<>();
+        long position = 0;
+        for (JsonNode item : root.get("observations")) {
+            position++;
+            if (!item.isObject()) {
+                errors.add(new RowError(position, null, "bad_row", "observations 的元素必须是对象", "each observation must be an object"));
+                rows.add(null);
+                continue;
+            }
+            Map<String, JsonNode> fields = new HashMap<>();
+            List<String> unknown = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> f = item.fields(); f.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = f.next();
+                String logical = JSON_FIELDS.get(e.getKey());
+                if (logical == null) unknown.add(e.getKey());
+                else fields.put(logical, e.getValue());
+            }
+            if (!unknown.isEmpty()) {
+                errors.add(new RowError(position, unknown.get(0), "unknown_field", "未识别的字段：" + unknown,
+                        "unrecognised fields: " + unknown + "; allowed are platform, indicator, period, value, unit, status, note"));
+                rows.add(null);
+                continue;
+            }
+            JsonNode value = fields.get("value");
+            Object rawValue = value == null || value.isNull() ? null
+                    : value.isNumber() ? value.decimalValue()
+                    : value.isTextual() ? value.textValue()
+                    : value.toString();
+            rows.add(new RawRow(position, text(fields.get("platform")), text(fields.get("indicator")),
+                    text(fields.get("period")), rawValue, text(fields.get("unit")), null,
+                    text(fields.get("status")), text(fields.get("note")), null, RawRow.Columns.JSON));
+        }
+        return new Parsed(rows, errors);
+    }
+
+    private static String text(JsonNode n) {
+        if (n == null || n.isNull()) return null;
+        String s = n.isTextual() ? n.textValue().trim() : n.toString();
+        return s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,308 @@
+package io.zonewatch.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import io.zonewatch.audit.AuditLog;
+import io.zonewatch.catalog.Catalog;
+import io.zonewatch.catalog.CatalogRepository;
+import io.zonewatch.http.ApiException;
+import io.zonewatch.http.RowError;
+import io.zonewatch.observations.Period;
+import io.zonewatch.ops.ServiceMetrics;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Takes a feed from bytes to committed observations (DESIGN.md "Feed", DOMAIN.md section 4):
+ * replay detection, parsing and validation on a worker thread, then one transaction that appends
+ * versions and moves current values in a few batched statements.
+ */
+public final class FeedService {
+    /** Rows per write statement: a 1M-row feed is 100 round trips, each a few MB of arrays. */
+    static final int BATCH_ROWS = 10_000;
+    /** Errors kept in the answer and the feed record; the counts stay exact beyond it. */
+    static final int MAX_ERRORS = 1_000;
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final ServiceMetrics metrics;
+    private final Clock clock;
+
+    public FeedService(Vertx vertx, Pool pool, ServiceMetrics metrics, Clock clock) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Validation result of a whole feed. */
+    record Validation(int rows, List<ValidRow> valid, List<RowError> errors, int rejectedRows, RowError fatal) {
+        boolean storable(boolean lenient) {
+            return fatal == null && !valid.isEmpty() && (lenient || errors.isEmpty());
+        }
+    }
+
+    public Future<FeedOutcome> submit(FeedSubmission s) {
+        long started = System.nanoTime();
+        String sha = sha256(s.body());
+        Future<FeedOutcome> earlier = s.dryRun() ? Future.succeededFuture(null) : findEarlier(pool, s, sha, true);
+        return earlier.compose(replay -> {
+            if (replay != null) {
+                metrics.feedReplayed(s.format().code());
+                return Future.succeededFuture(replay);
+            }
+            return new CatalogRepository(pool).load()
+                    .compose(catalog -> vertx.executeBlocking(() -> validate(s, catalog), false))
+                    .compose(v -> {
+                        if (s.dryRun()) return preview(s, v);
+                        Future<FeedOutcome> stored = v.storable(s.lenient()) ? store(s, sha, v) : storeRejected(s, sha, v);
+                        return stored.onSuccess(o -> {
+                            if (o.body().containsKey("duplicateOf")) return;
+                            metrics.feedProcessed(s.format().code(), o.body().getString("status"), Duration.ofNanos(System.nanoTime() - started));
+                            for (String k : List.of("inserted", "revised", "unchanged", "rejected")) {
+                                metrics.feedRows(k, o.body().getLong(k));
+                            }
+                        });
+                    });
+        });
+    }
+
+    // ---- validation (worker thread) ----
+
+    Validation validate(FeedSubmission s, Catalog catalog) {
+        FeedParser.Parsed parsed;
+        try {
+            parsed = FeedParser.parse(s.format(), s.body(), s.charset());
+        } catch (FeedRejection e) {
+            return new Validation(0, List.of(), List.of(e.error()), 0, e.error());
+        }
+        Period latest = Period.current(ZonedDateTime.now(clock));
+        RowValidator validator = new RowValidator(catalog, latest);
+        List<RowError> errors = new ArrayList<>(parsed.errors());
+        List<ValidRow> valid = new ArrayList<>();
+        for (RawRow raw : parsed.rows()) {
+            if (raw == null) continue;
+            ValidRow v = validator.validate(raw, errors);
+            if (v != null) valid.add(v);
+        }
+        valid = withoutDuplicates(valid, errors);
+        errors.sort(Comparator.comparingLong(RowError::row));
+        int rows = parsed.rows().size();
+        return new Validation(rows, valid, errors, rows - valid.size(), null);
+    }
+
+    /**
+     * Two rows for the same key make the feed ambiguous: both are rejected (in atomic mode the whole
+     * feed is), since the service cannot know which value the bureau meant.
+     */
+    private static List<ValidRow> withoutDuplicates(List<ValidRow> valid, List<RowError> errors) {
+        Map<String, ValidRow> first = new HashMap<>();
+        Set<String> duplicated = new HashSet<>();
+        for (ValidRow v : valid) {
+            ValidRow prev = first.putIfAbsent(v.key(), v);
+            if (prev != null) {
+                duplicated.add(v.key());
+                errors.add(new RowError(v.row(), null, "duplicate_key",
+                        "与第 " + prev.row() + " 行的平台、指标、期别相同", "same platform, indicator and period as line " + prev.row()));
+            }
+        }
+        if (duplicated.isEmpty()) return valid;
+        List<ValidRow> kept = new ArrayList<>();
+        for (ValidRow v : valid) {
+            if (!duplicated.contains(v.key())) {
+                kept.add(v);
+            } else if (first.get(v.key()) == v) {
+                errors.add(new RowError(v.row(), null, "duplicate_key",
+                        "本文件中同一平台、指标、期别出现多次", "the same platform, indicator and period appear again later in this feed"));
+            }
+        }
+        return kept;
+    }
+
+    // ---- replays ----
+
+    /**
+     * An earlier feed this one repeats: the same Idempotency-Key from the same token (whatever its
+     * outcome), or else the same content, format and mode that was stored. Content replays of
+     * rejected feeds are not answered from the record: after a catalog fix the same file must go in.
+     */
+    private Future<FeedOutcome> findEarlier(SqlClient client, FeedSubmission s, String sha, boolean byContent) {
+        Future<FeedOutcome> byKey = s.idempotencyKey() == null ? Future.succeededFuture(null)
+                : client.preparedQuery(FeedSql.FIND_BY_IDEMPOTENCY_KEY)
+                .execute(Tuple.of(s.submitter().tokenId(), s.idempotencyKey()))
+                .map(rows -> {
+                    if (rows.size() == 0) return null;
+                    Row first = rows.iterator().next();
+                    if (!first.getString("content_sha256").equals(sha) || !first.getString("format").equals(s.format().code())
+                            || !first.getString("mode").equals(s.mode())) {
+                        throw new ApiException(409, "idempotency_key_reused",
+                                "Idempotency-Key 已用于内容不同的报送（报送编号 " + first.getLong("id") + "）",
+                                "this Idempotency-Key was used for a different feed (feed " + first.getLong("id") + ")");
+                    }
+                    return replay(first);
+                });
+        if (!byContent) return byKey;
+        return byKey.compose(found -> found != null ? Future.succeededFuture(found)
+                : client.preparedQuery(FeedSql.FIND_REPLAY).execute(Tuple.of(sha, s.format().code(), s.mode()))
+                .map(rows -> rows.size() == 0 ? null : replay(rows.iterator().next())));
+    }
+
+    private static FeedOutcome replay(Row first) {
+        JsonObject body = FeedRecords.toJson(first, true).put("duplicateOf", first.getLong("id"));
+        return new FeedOutcome("rejected".equals(first.getString("status")) ? 422 : 200, body);
+    }
+
+    /** Serialises feeds with the same content or key, then looks again: the pre-check raced. */
+    private Future<FeedOutcome> lockAndFindEarlier(SqlConnection conn, FeedSubmission s, String sha, boolean byContent) {
+        Future<?> locks = byContent
+                ? conn.preparedQuery(FeedSql.LOCK).execute(Tuple.of(FeedSql.LOCK_CONTENT, sha))
+                : Future.succeededFuture();
+        if (s.idempotencyKey() != null) {
+            locks = locks.compose(v -> conn.preparedQuery(FeedSql.LOCK)
+                    .execute(Tuple.of(FeedSql.LOCK_IDEMPOTENCY, s.submitter().tokenId() + ":" + s.idempotencyKey())));
+        }
+        return locks.compose(v -> findEarlier(conn, s, sha, byContent));
+    }
+
+    // ---- writing ----
+
+    private Future<FeedOutcome> store(FeedSubmission s, String sha, Validation v) {
+        String status = v.rejectedRows() == 0 ? "accepted" : "partial";
+        return pool.withTransaction(conn -> lockAndFindEarlier(conn, s, sha, true).compose(replay -> {
+            if (replay != null) return Future.succeededFuture(replay);
+            return insertFeed(conn, s, sha, status, v)
+                    .compose(feed -> lockKeys(conn, v.valid())
+                            .compose(x -> writeBatches(conn, feed.getLong("id"), v.valid()))
+                            .compose(counts -> conn.preparedQuery(FeedSql.UPDATE_COUNTS)
+                                    .execute(Tuple.of(feed.getLong("id"), counts[0], counts[1], counts[2]))
+                                    .compose(x -> AuditLog.record(conn, s.submitter(), "feed.submit", "feed:" + feed.getLong("id"),
+                                            new JsonObject().put("status", status).put("rows", v.rows())
+                                                    .put("inserted", counts[0]).put("revised", counts[1])
+                                                    .put("unchanged", counts[2]).put("rejected", v.rejectedRows())))
+                                    .compose(x -> conn.preparedQuery(FeedSql.FIND_BY_ID).execute(Tuple.of(feed.getLong("id"))))
+                                    .map(rows -> new FeedOutcome(201, FeedRecords.toJson(rows.iterator().next(), true)))));
+        }));
+    }
+
+    /** A rejected feed stores its record (who, what, why) but no observation. */
+    private Future<FeedOutcome> storeRejected(FeedSubmission s, String sha, Validation v) {
+        return pool.withTransaction(conn -> lockAndFindEarlier(conn, s, sha, false).compose(replay -> {
+            if (replay != null) return Future.succeededFuture(replay);
+            return insertFeed(conn, s, sha, "rejected", v)
+                    .compose(feed -> AuditLog.record(conn, s.submitter(), "feed.submit", "feed:" + feed.getLong("id"),
+                                    new JsonObject().put("status", "rejected").put("rows", v.rows()).put("rejected", v.rejectedRows()))
+                            .compose(x -> conn.preparedQuery(FeedSql.FIND_BY_ID).execute(Tuple.of(feed.getLong("id")))))
+                    .map(rows -> new FeedOutcome(422, FeedRecords.withRejection(FeedRecords.toJson(rows.iterator().next(), true), v.fatal())));
+        }));
+    }
+
+    private static Future<JsonObject> insertFeed(SqlConnection conn, FeedSubmission s, String sha, String status, Validation v) {
+        JsonArray errors = new JsonArray();
+        v.errors().stream().limit(MAX_ERRORS).forEach(e -> errors.add(e.toJson()));
+        Object[] params = {s.submitter().tokenId(), s.submitter().name(), s.format().code(), s.mode(), sha,
+                (long) s.body().length, s.idempotencyKey(), status, v.rows(), 0, 0, 0, v.rejectedRows(), errors,
+                v.errors().size() > MAX_ERRORS};
+        return conn.preparedQuery(FeedSql.INSERT_FEED).execute(Tuple.from(params))
+                .map(rows -> new JsonObject().put("id", rows.iterator().next().getLong("id")));
+    }
+
+    private static Future<Void> lockKeys(SqlConnection conn, List<ValidRow> rows) {
+        TreeSet<Integer> buckets = new TreeSet<>();
+        for (ValidRow r : rows) buckets.add(Math.floorMod(r.platform().hashCode(), FeedSql.KEY_BUCKETS));
+        return conn.preparedQuery(FeedSql.LOCK_BUCKETS)
+                .execute(Tuple.tuple().addInteger(FeedSql.LOCK_KEYS).addArrayOfInteger(buckets.toArray(new Integer[0])))
+                .mapEmpty();
+    }
+
+    /** Returns {inserted, revised, unchanged}. */
+    private static Future<long[]> writeBatches(SqlConnection conn, long feedId, List<ValidRow> rows) {
+        return runBatches(conn, FeedSql.WRITE_BATCH, rows, feedId);
+    }
+
+    private static Future<long[]> runBatches(SqlClient client, String sql, List<ValidRow> rows, Long feedId) {
+        long[] totals = new long[3];
+        Future<Void> chain = Future.succeededFuture();
+        for (int from = 0; from < rows.size(); from += BATCH_ROWS) {
+            List<ValidRow> batch = rows.subList(from, Math.min(rows.size(), from + BATCH_ROWS));
+            chain = chain.compose(v -> client.preparedQuery(sql).execute(batchTuple(batch, feedId)).map(result -> {
+                Row r = result.iterator().next();
+                totals[0] += r.getLong("inserted");
+                totals[1] += r.getLong("revised");
+                totals[2] += r.getLong("unchanged");
+                return null;
+            }));
+        }
+        return chain.map(totals);
+    }
+
+    private static Tuple batchTuple(List<ValidRow> batch, Long feedId) {
+        int n = batch.size();
+        String[] platform = new String[n], indicator = new String[n], value = new String[n], status = new String[n], note = new String[n];
+        LocalDate[] period = new LocalDate[n];
+        for (int i = 0; i < n; i++) {
+            ValidRow r = batch.get(i);
+            platform[i] = r.platform();
+            indicator[i] = r.indicator();
+            period[i] = r.period();
+            value[i] = r.value().toPlainString();
+            status[i] = r.status();
+            note[i] = r.note();
+        }
+        Tuple t = Tuple.of(platform, indicator, period, value, status, note);
+        return feedId == null ? t : t.addLong(feedId);
+    }
+
+    private Future<FeedOutcome> preview(FeedSubmission s, Validation v) {
+        String status = !v.storable(s.lenient()) ? "rejected" : v.rejectedRows() == 0 ? "accepted" : "partial";
+        Future<long[]> counts = "rejected".equals(status) ? Future.succeededFuture(new long[3])
+                : runBatches(pool, FeedSql.PREVIEW_BATCH, v.valid(), null);
+        return counts.map(c -> {
+            JsonArray errors = new JsonArray();
+            v.errors().stream().limit(MAX_ERRORS).forEach(e -> errors.add(e.toJson()));
+            JsonObject body = new JsonObject()
+                    .put("feedId", null)
+                    .put("dryRun", true)
+                    .put("status", status)
+                    .put("format", s.format().code())
+                    .put("mode", s.mode())
+                    .put("rows", v.rows())
+                    .put("inserted", c[0])
+                    .put("revised", c[1])
+                    .put("unchanged", c[2])
+                    .put("rejected", v.rejectedRows())
+                    .put("errors", errors)
+                    .put("errorsTruncated", v.errors().size() > MAX_ERRORS);
+            return new FeedOutcome("rejected".equals(status) ? 422 : 200,
+                    "rejected".equals(status) ? FeedRecords.withRejection(body, v.fatal()) : body);
+        });
+    }
+
+    static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.zonewatch.ingest;
+
+/** All SQL of the ingest feature. */
+final class FeedSql {
+    private FeedSql() {
+    }
+
+    /** Advisory lock class ids (first key of the two-key form). */
+    static final int LOCK_CONTENT = 23128;
+    static final int LOCK_IDEMPOTENCY = 23129;
+    static final int LOCK_KEYS = 23130;
+    /** Writers lock the buckets of the platforms they touch, in ascending order: no lost revision, no deadlock. */
+    static final int KEY_BUCKETS = 64;
+
+    static final String LOCK = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
+
+    static final String LOCK_BUCKETS = "SELECT pg_advisory_xact_lock($1, b) FROM unnest($2::int[]) AS b";
+
+    static final String FEED_COLUMNS = """
+            id, received_at, submitted_by, submitter, format, mode, content_sha256, size_bytes, idempotency_key,
+            status, rows, inserted, revised, unchanged, rejected, errors, errors_truncated""";
+
+    static final String FIND_REPLAY = "SELECT " + FEED_COLUMNS + """
+             FROM feed
+            WHERE content_sha256 = $1 AND format = $2 AND mode = $3 AND status <> 'rejected'
+            ORDER BY id LIMIT 1
+            """;
+
+    static final String FIND_BY_IDEMPOTENCY_KEY = "SELECT " + FEED_COLUMNS + """
+             FROM feed
+            WHERE submitted_by IS NOT DISTINCT FROM $1 AND idempotency_key = $2
+            """;
+
+    static final String FIND_BY_ID = "SELECT " + FEED_COLUMNS + " FROM feed WHERE id = $1";
+
+    static final String LIST = """
+            SELECT id, received_at, submitted_by, submitter, format, mode, content_sha256, size_bytes, idempotency_key,
+                   status, rows, inserted, revised, unchanged, rejected, '[]'::jsonb AS errors, errors_truncated
+            FROM feed
+            WHERE ($1::bigint IS NULL OR id < $1)
+              AND ($2::text IS NULL OR status = $2)
+            ORDER BY id DESC
+            LIMIT $3
+            """;
+
+    static final String INSERT_FEED = """
+            INSERT INTO feed (submitted_by, submitter, format, mode, content_sha256, size_bytes, idempotency_key,
+                              status, rows, inserted, revised, unchanged, rejected, errors, errors_truncated)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            RETURNING id, received_at
+            """;
+
+    static final String UPDATE_COUNTS = """
+            UPDATE feed SET inserted = $2, revised = $3, unchanged = $4
+            WHERE id = $1
+            """;
+
+    /**
+     * Classifies a batch against the current values: a new key is inserted, a different value or
+     * status is a revision, the same value and status is unchanged (and writes nothing).
+     */
+    private static final String CLASSIFY = """
+            WITH input AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[])
+                    AS t(platform_code, indicator_code, period, value_text, status, note)
+            ), classified AS (
+                SELECT i.platform_code, i.indicator_code, i.period, i.value_text::numeric AS value, i.status, i.note,
+                       c.revision AS old_revision,
+                       CASE WHEN c.revision IS NULL THEN 'inserted'
+                            WHEN c.value = i.value_text::numeric AND c.status = i.status THEN 'unchanged'
+                            ELSE 'revised' END AS outcome
+                FROM input i
+                LEFT JOIN observation_current c
+                       ON c.platform_code = i.platform_code AND c.indicator_code = i.indicator_code AND c.period = i.period
+            )""";
+
+    private static final String COUNTS = """
+            SELECT count(*) FILTER (WHERE outcome = 'inserted') AS inserted,
+                   count(*) FILTER (WHERE outcome = 'revised') AS revised,
+                   count(*) FILTER (WHERE outcome = 'unchanged') AS unchanged
+            FROM classified
+            """;
+
+    /** Dry run: the counts a write would produce, nothing written. */
+    static final String PREVIEW_BATCH = CLASSIFY + "\n" + COUNTS;
+
+    /** One round trip per batch: append versions, move the current values, return the counts. */
+    static final String WRITE_BATCH = CLASSIFY + """
+            , versions AS (
+                INSERT INTO observation_version (platform_code, indicator_code, period, revision, value, status, note,
+                                                 feed_id, recorded_at)
+                SELECT platform_code, indicator_code, period, coalesce(old_revision, 0) + 1, value, status, note, $7, now()
+                FROM classified WHERE outcome <> 'unchanged'
+            ), moved AS (
+                INSERT INTO observation_current AS c (platform_code, indicator_code, period, revision, value, status,
+                                                      feed_id, recorded_at)
+                SELECT platform_code, indicator_code, period, coalesce(old_revision, 0) + 1, value, status, $7, now()
+                FROM classified WHERE outcome <> 'unchanged'
+                ON CONFLICT (platform_code, indicator_code, period) DO UPDATE
+                   SET revision = excluded.revision, value = excluded.value, status = excluded.status,
+                       feed_id = excluded.feed_id, recorded_at = excluded.recorded_at
+            )
+            """ + COUNTS;
+}

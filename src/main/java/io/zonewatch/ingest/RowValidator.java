@@ -1,0 +1,187 @@
+package io.zonewatch.ingest;
+
+import io.zonewatch.catalog.Catalog;
+import io.zonewatch.catalog.Indicator;
+import io.zonewatch.catalog.Platform;
+import io.zonewatch.http.RowError;
+import io.zonewatch.observations.Period;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks one {@link RawRow} against the catalog (DOMAIN.md sections 2–4) and converts its unit.
+ * Every problem of the row is reported, each with a stable code and a Chinese and English message.
+ */
+final class RowValidator {
+    /** Plain decimal notation, optionally with an exponent; no thousands separators, no words. */
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+    /** Larger magnitudes are typing or unit errors for any statistic of one platform. */
+    static final BigDecimal MAX_ABS = new BigDecimal("1e15");
+    static final int MAX_NOTE = 1000;
+    private static final Set<String> STATUSES = Set.of("A", "P", "E", "B");
+
+    private final Catalog catalog;
+    private final Period latestAllowed;
+
+    RowValidator(Catalog catalog, Period latestAllowed) {
+        this.catalog = catalog;
+        this.latestAllowed = latestAllowed;
+    }
+
+    /** The valid row, or null after adding the row's errors to {@code errors}. */
+    ValidRow validate(RawRow r, List<RowError> errors) {
+        int before = errors.size();
+        RawRow.Columns c = r.columns();
+
+        if (r.action() != null && !Set.of("I", "A", "R").contains(r.action().toUpperCase())) {
+            errors.add(err(r, c.action(), "unsupported_action", "不支持的 ACTION '" + r.action() + "'（仅支持 I、A、R；删除请联系管理员）",
+                    "unsupported ACTION '" + r.action() + "' (only I, A, R; deletions go through an administrator)"));
+        }
+
+        Platform platform = null;
+        if (r.platform() == null) {
+            errors.add(missing(r, c.platform()));
+        } else {
+            platform = catalog.platform(r.platform());
+            if (platform == null) {
+                errors.add(err(r, c.platform(), "unknown_platform", "未知平台代码 '" + clip(r.platform()) + "'",
+                        "unknown platform code '" + clip(r.platform()) + "'"));
+            }
+        }
+
+        Indicator indicator = null;
+        if (r.indicator() == null) {
+            errors.add(missing(r, c.indicator()));
+        } else {
+            indicator = catalog.indicator(r.indicator());
+            if (indicator == null) {
+                errors.add(err(r, c.indicator(), "unknown_indicator", "未知指标代码 '" + clip(r.indicator()) + "'",
+                        "unknown indicator code '" + clip(r.indicator()) + "'"));
+            } else if (indicator.derived()) {
+                errors.add(err(r, c.indicator(), "derived_indicator",
+                        "指标 " + indicator.code() + " 是派生指标，由系统计算，不能报送",
+                        "indicator " + indicator.code() + " is derived: the service computes it, feeds cannot submit it"));
+                indicator = null;
+            }
+        }
+
+        Period period = null;
+        if (r.period() == null) {
+            errors.add(missing(r, c.period()));
+        } else {
+            period = Period.parse(r.period());
+            if (period == null) {
+                errors.add(err(r, c.period(), "bad_period", "期别 '" + clip(r.period()) + "' 无效，应为 2024Q3 形式",
+                        "invalid period '" + clip(r.period()) + "': expected a quarter like 2024Q3"));
+            } else if (period.compareTo(latestAllowed) > 0) {
+                errors.add(err(r, c.period(), "future_period", "期别 " + period + " 尚未结束", "period " + period + " lies in the future"));
+                period = null;
+            } else if (platform != null && !platform.activeDuring(period.firstDay(), period.lastDay())) {
+                errors.add(err(r, c.period(), "platform_inactive",
+                        "平台 " + platform.code() + " 在 " + period + " 不处于存续期",
+                        "platform " + platform.code() + " was not active in " + period));
+            }
+        }
+
+        BigDecimal value = number(r, errors);
+        if (value != null && r.unitMultiplier() != null) value = applyMultiplier(r, value, errors);
+        if (value != null && indicator != null) value = convertUnit(r, indicator, value, errors);
+        if (value != null && value.abs().compareTo(MAX_ABS) > 0) {
+            errors.add(err(r, c.value(), "out_of_range", "数值 " + shown(r) + " 超出合理范围（绝对值不超过 1e15）",
+                    "value " + shown(r) + " is out of range (absolute value at most 1e15)"));
+            value = null;
+        }
+        if (value != null && indicator != null && indicator.nonNegative() && value.signum() < 0) {
+            errors.add(err(r, c.value(), "negative_value", "指标 " + indicator.code() + " 不能为负数：" + shown(r),
+                    "indicator " + indicator.code() + " cannot be negative: " + shown(r)));
+        }
+
+        String status = "A";
+        if (r.status() != null) {
+            status = r.status().toUpperCase();
+            if (!STATUSES.contains(status)) {
+                errors.add(err(r, c.status(), "bad_status", "状态 '" + clip(r.status()) + "' 无效，应为 A、P、E 或 B",
+                        "invalid status '" + clip(r.status()) + "': expected A (normal), P (provisional), E (estimated) or B (break)"));
+            }
+        }
+        if (r.note() != null && r.note().length() > MAX_NOTE) {
+            errors.add(err(r, c.note(), "note_too_long", "备注超过 " + MAX_NOTE + " 字符", "note is longer than " + MAX_NOTE + " characters"));
+        }
+
+        if (errors.size() > before) return null;
+        return new ValidRow(r.row(), platform.code(), indicator.code(), period.firstDay(), value.stripTrailingZeros(), status, r.note());
+    }
+
+    private BigDecimal number(RawRow r, List<RowError> errors) {
+        String col = r.columns().value();
+        Object v = r.value();
+        if (v == null) {
+            errors.add(missing(r, col));
+            return null;
+        }
+        if (v instanceof BigDecimal d) return d;
+        if (v instanceof BigInteger i) return new BigDecimal(i);
+        String s = v.toString().trim();
+        if (!NUMBER.matcher(s).matches()) {
+            String hintZh = s.matches("[+-]?[\\d,]+(\\.\\d+)?") ? "（请去掉千位分隔符）"
+                    : s.endsWith("%") ? "（请去掉百分号）" : "";
+            String hintEn = s.matches("[+-]?[\\d,]+(\\.\\d+)?") ? " (remove the thousands separators)"
+                    : s.endsWith("%") ? " (remove the percent sign)" : "";
+            errors.add(err(r, col, "not_a_number", "'" + clip(s) + "' 不是数字" + hintZh,
+                    "'" + clip(s) + "' is not a number" + hintEn));
+            return null;
+        }
+        try {
+            return new BigDecimal(s);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // An exponent beyond what BigDecimal can scale: far outside any statistic.
+            errors.add(err(r, col, "out_of_range", "数值 '" + clip(s) + "' 超出范围", "value '" + clip(s) + "' is out of range"));
+            return null;
+        }
+    }
+
+    private BigDecimal applyMultiplier(RawRow r, BigDecimal value, List<RowError> errors) {
+        try {
+            int mult = Integer.parseInt(r.unitMultiplier().trim());
+            if (mult < -15 || mult > 15) throw new NumberFormatException();
+            return value.scaleByPowerOfTen(mult);
+        } catch (NumberFormatException e) {
+            errors.add(err(r, r.columns().unitMultiplier(), "bad_unit_mult", "UNIT_MULT '" + clip(r.unitMultiplier()) + "' 应为 -15 到 15 的整数",
+                    "UNIT_MULT '" + clip(r.unitMultiplier()) + "' must be a whole number from -15 to 15"));
+            return null;
+        }
+    }
+
+    private BigDecimal convertUnit(RawRow r, Indicator indicator, BigDecimal value, List<RowError> errors) {
+        if (r.unit() == null) return value;
+        BigDecimal factor = catalog.conversion(indicator.unit(), r.unit());
+        if (factor == null) {
+            errors.add(err(r, r.columns().unit(), "unknown_unit",
+                    "指标 " + indicator.code() + " 的单位是 " + indicator.unit() + "，无法换算 '" + clip(r.unit()) + "'",
+                    "indicator " + indicator.code() + " is in " + indicator.unit() + "; '" + clip(r.unit()) + "' cannot be converted"));
+            return null;
+        }
+        return value.multiply(factor);
+    }
+
+    private static String shown(RawRow r) {
+        return clip(String.valueOf(r.value()));
+    }
+
+    /** Echoed input is shortened so that a 1-MB cell does not become a 1-MB error message. */
+    static String clip(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+
+    private static RowError missing(RawRow r, String column) {
+        return err(r, column, "missing_value", "缺少 " + column, column + " is empty");
+    }
+
+    private static RowError err(RawRow r, String column, String code, String zh, String en) {
+        return new RowError(r.row(), column, code, zh, en);
+    }
+}

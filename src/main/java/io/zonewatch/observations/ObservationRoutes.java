@@ -1,0 +1,128 @@
+package io.zonewatch.observations;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.zonewatch.auth.Principal;
+import io.zonewatch.auth.Role;
+import io.zonewatch.catalog.Catalog;
+import io.zonewatch.catalog.CatalogRepository;
+import io.zonewatch.catalog.Indicator;
+import io.zonewatch.http.ApiException;
+import io.zonewatch.http.Http;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.zonewatch.auth.AuthHandler.allow;
+import static io.zonewatch.auth.AuthHandler.principal;
+
+/** GET /platforms/{code}/observations?indicator=&from=&to=&asOf= */
+public final class ObservationRoutes {
+    private static final Period EARLIEST = new Period(Period.MIN_YEAR, 1);
+    private static final Period LATEST = new Period(Period.MAX_YEAR, 4);
+
+    private final CatalogRepository catalog;
+    private final ObservationService observations;
+
+    public ObservationRoutes(CatalogRepository catalog, ObservationService observations) {
+        this.catalog = catalog;
+        this.observations = observations;
+    }
+
+    public void mount(Router router) {
+        router.get(Http.API + "/platforms/:code/observations")
+                .handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER, Role.PLATFORM))
+                .handler(Http.json(200, this::read));
+    }
+
+    private Future<JsonObject> read(RoutingContext ctx) {
+        String code = ctx.pathParam("code");
+        Principal who = principal(ctx);
+        if (!who.maySee(code)) throw ApiException.forbidden();
+        Period from = period(ctx, "from", EARLIEST);
+        Period to = period(ctx, "to", LATEST);
+        if (from.compareTo(to) > 0) {
+            throw ApiException.badRequest("bad_period", "from 晚于 to", "from is after to");
+        }
+        OffsetDateTime asOf = asOf(ctx.queryParams().get("asOf"));
+        return catalog.load().compose(cat -> {
+            if (cat.platform(code) == null) {
+                throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
+            }
+            List<Indicator> wanted = indicators(ctx, cat);
+            return observations.read(cat, code, wanted, from, to, asOf).map(list -> {
+                JsonArray out = new JsonArray();
+                for (ObservationService.Observation o : list) {
+                    out.add(new JsonObject()
+                            .put("indicator", o.indicator().code())
+                            .put("period", o.period().toString())
+                            // Stored values are exact decimals; derived ones are 16-digit quotients, sent as doubles.
+                            .put("value", o.indicator().derived() ? (Object) o.value().value().doubleValue() : o.value().value())
+                            .put("unit", o.indicator().unit())
+                            .put("status", o.value().status())
+                            .put("derived", o.indicator().derived())
+                            .put("revision", o.value().revision())
+                            .put("feedId", o.value().feedId()));
+                }
+                return new JsonObject()
+                        .put("platform", code)
+                        .put("asOf", asOf == null ? null : asOf.toInstant().toString())
+                        .put("observations", out);
+            });
+        });
+    }
+
+    private static List<Indicator> indicators(RoutingContext ctx, Catalog cat) {
+        List<String> requested = new ArrayList<>();
+        for (String v : ctx.queryParams().getAll("indicator")) {
+            for (String part : v.split(",")) if (!part.isBlank()) requested.add(part.trim());
+        }
+        if (requested.isEmpty()) return new ArrayList<>(cat.indicators().values());
+        List<Indicator> out = new ArrayList<>();
+        for (Indicator ind : cat.indicators().values()) {
+            if (requested.contains(ind.code())) out.add(ind);
+        }
+        for (String r : requested) {
+            if (cat.indicator(r) == null) {
+                throw ApiException.badRequest("unknown_indicator", "未知指标代码 '" + r + "'", "unknown indicator code '" + r + "'");
+            }
+        }
+        return out;
+    }
+
+    private static Period period(RoutingContext ctx, String name, Period def) {
+        String v = ctx.queryParams().get(name);
+        if (v == null || v.isBlank()) return def;
+        Period p = Period.parse(v);
+        if (p == null) {
+            throw ApiException.badRequest("bad_period", name + " 期别 '" + v + "' 无效，应为 2024Q3 形式",
+                    name + ": invalid period '" + v + "', expected a quarter like 2024Q3");
+        }
+        return p;
+    }
+
+    /**
+     * An instant with offset ({@code 2025-03-01T10:00:00+08:00}, {@code ...Z}), or a date, meaning the
+     * end of that day in China Standard Time.
+     */
+    static OffsetDateTime asOf(String v) {
+        if (v == null || v.isBlank()) return null;
+        try {
+            // A literal + in a query string arrives as a space unless the client encoded it.
+            return OffsetDateTime.parse(v.trim().replace(' ', '+'));
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(v.trim()).plusDays(1).atStartOfDay(Period.CHINA).toOffsetDateTime().minusNanos(1000);
+            } catch (DateTimeParseException e2) {
+                throw ApiException.badRequest("bad_parameter", "asOf 应为 ISO-8601 时间（如 2025-03-01T10:00:00+08:00）或日期",
+                        "asOf must be an ISO-8601 instant (e.g. 2025-03-01T10:00:00+08:00) or a date");
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.zonewatch.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Endpoints outside /api/v1: /health, /ready, /metrics, /openapi.yaml. */
+public final class OpsRoutes {
+    static final String READY_SQL = """
+            SELECT EXISTS (SELECT 1 FROM flyway_schema_history WHERE version = $1 AND success) AS migrated
+            """;
+    private static final long READY_TIMEOUT_MS = 2_000;
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final PrometheusMeterRegistry registry;
+    private final String schemaVersion;
+    private final Buffer openApi;
+
+    public OpsRoutes(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, String schemaVersion) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.registry = registry;
+        this.schemaVersion = schemaVersion;
+        this.openApi = resource("openapi.yaml");
+    }
+
+    public void mount(Router router) {
+        HealthChecks liveness = HealthChecks.create(vertx);
+        liveness.register("process", promise -> promise.complete(Status.OK()));
+        router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(liveness));
+
+        HealthChecks readiness = HealthChecks.create(vertx);
+        readiness.register("database", READY_TIMEOUT_MS, promise -> pool.preparedQuery(READY_SQL)
+                .execute(Tuple.of(schemaVersion))
+                .onSuccess(rows -> {
+                    boolean migrated = rows.iterator().next().getBoolean("migrated");
+                    promise.complete(migrated ? Status.OK(new JsonObject().put("schemaVersion", schemaVersion))
+                            : Status.KO(new JsonObject().put("reason", "schema version " + schemaVersion + " not applied")));
+                })
+                .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "database unreachable")))));
+        router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(registry.scrape()));
+
+        router.get("/openapi.yaml").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/yaml; charset=utf-8")
+                .end(openApi));
+    }
+
+    private static Buffer resource(String name) {
+        try (InputStream in = OpsRoutes.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " is missing from the classpath");
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.zonewatch.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+
+/** ZoneWatch's own metrics, next to the HTTP, pool and JVM metrics that Vert.x and Micrometer export. */
+public final class ServiceMetrics {
+    private final MeterRegistry registry;
+
+    public ServiceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** A processed feed (dry runs and replays excluded): status accepted, partial or rejected. */
+    public void feedProcessed(String format, String status, Duration took) {
+        Counter.builder("zonewatch_feeds")
+                .description("Feeds processed, by format and outcome")
+                .tag("format", format).tag("status", status)
+                .register(registry).increment();
+        Timer.builder("zonewatch_feed_processing")
+                .description("Time from receiving a feed body to its commit")
+                .tag("format", format)
+                .register(registry).record(took);
+    }
+
+    public void feedReplayed(String format) {
+        Counter.builder("zonewatch_feed_replays")
+                .description("Feeds answered with an earlier result (same content or Idempotency-Key)")
+                .tag("format", format)
+                .register(registry).increment();
+    }
+
+    /** Rows by outcome: inserted, revised, unchanged, rejected. */
+    public void feedRows(String outcome, long count) {
+        if (count <= 0) return;
+        Counter.builder("zonewatch_feed_rows")
+                .description("Feed rows by outcome")
+                .tag("outcome", outcome)
+                .register(registry).increment(count);
+    }
+}
