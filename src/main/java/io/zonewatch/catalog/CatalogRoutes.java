@@ -11,7 +11,6 @@ import io.zonewatch.http.ApiException;
 import io.zonewatch.http.Http;
 import io.zonewatch.http.RowError;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -96,7 +95,11 @@ public final class CatalogRoutes {
             }
             input = PlatformInput.ofJsonArray(array);
         } else if (contentType.startsWith("text/csv")) {
-            String text = ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8);
+            java.nio.charset.Charset charset = Http.charsetOf(contentType);
+            if (charset == null) {
+                throw new ApiException(415, "unsupported_charset", "不支持的字符集", "unsupported charset");
+            }
+            String text = ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(charset);
             if (!text.isEmpty() && text.charAt(0) == '\uFEFF') text = text.substring(1);
             input = PlatformInput.ofCsv(text);
         } else {

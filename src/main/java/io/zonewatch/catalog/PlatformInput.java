@@ -207,8 +207,10 @@ public final class PlatformInput {
     }
 
     private String required(long row, Map<String, Object> v, String field) {
+        Object raw = v.get(canonical(field));
         String s = string(row, v, field);
-        if (s == null && v.get(canonical(field)) == null) missing(row, field);
+        // A non-string value was reported by string(); null or blank is missing.
+        if (s == null && (raw == null || raw instanceof String)) missing(row, field);
         return s;
     }
 

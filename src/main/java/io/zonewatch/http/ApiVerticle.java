@@ -63,6 +63,12 @@ public final class ApiVerticle extends VerticleBase {
 
         new OpsRoutes(vertx, pool, services.registry(), services.schemaVersion()).mount(router);
 
+        // Authentication is asynchronous and runs before any body is read (an unauthenticated client must
+        // not make us buffer a 64-MiB feed): hold the body back until a BodyHandler asks for it.
+        router.route(Http.API + "/*").handler(ctx -> {
+            ctx.request().pause();
+            ctx.next();
+        });
         router.route(Http.API + "/*").handler(auth.authenticate());
         // Feeds read their own (larger, streamed) body; everything else gets the small default limit.
         new FeedRoutes(feeds, pool, services.config().maxFeedBytes()).mount(router);

@@ -30,6 +30,13 @@ public final class Failures {
         if (error.status() >= 500 && error.status() != 503) {
             LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
         }
+        if (!ctx.request().isEnded() && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            // The body was refused unread (too large, wrong type, no token): answer, then drop the
+            // connection instead of reading what may be gigabytes of it.
+            ctx.response().putHeader("Connection", "close");
+            ctx.response().endHandler(v -> ctx.request().connection().close());
+            ctx.request().resume();
+        }
         Http.send(ctx, error.status(), error.toJson());
     }
 

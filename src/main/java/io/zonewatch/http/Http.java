@@ -7,6 +7,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.function.Function;
 
 /** Small helpers shared by every feature's handlers: JSON replies and failure propagation. */
@@ -51,6 +54,28 @@ public final class Http {
             throw ApiException.badRequest("malformed_json", "请求体不是有效的 JSON", "the request body is not valid JSON");
         }
         throw ApiException.badRequest("malformed_json", "请求体必须是 JSON 对象", "the request body must be a JSON object");
+    }
+
+    /**
+     * The charset named in a Content-Type (utf-8 when absent), or null when Java does not know it.
+     * GBK and GB2312 are read as GB18030, their superset: GBK-labelled files often hold GB18030 characters.
+     */
+    public static Charset charsetOf(String contentType) {
+        if (contentType != null) {
+            for (String part : contentType.split(";")) {
+                String p = part.trim();
+                if (p.toLowerCase(Locale.ROOT).startsWith("charset=")) {
+                    String name = p.substring(8).trim().replace("\"", "");
+                    try {
+                        if (name.equalsIgnoreCase("gbk") || name.equalsIgnoreCase("gb2312")) return Charset.forName("GB18030");
+                        return Charset.forName(name);
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
     }
 
     /** A path parameter that must be a positive whole number (an id). */

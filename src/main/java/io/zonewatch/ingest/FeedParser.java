@@ -61,26 +61,6 @@ final class FeedParser {
         };
     }
 
-    /** The charset named in a Content-Type (utf-8 when absent), or null when Java does not know it. */
-    static Charset charsetOf(String contentType) {
-        if (contentType != null) {
-            for (String part : contentType.split(";")) {
-                String p = part.trim();
-                if (p.toLowerCase(Locale.ROOT).startsWith("charset=")) {
-                    String name = p.substring(8).trim().replace("\"", "");
-                    try {
-                        // GBK files routinely contain GB18030-only characters; GB18030 is a superset, so decode with it.
-                        if (name.equalsIgnoreCase("gbk") || name.equalsIgnoreCase("gb2312")) return Charset.forName("GB18030");
-                        return Charset.forName(name);
-                    } catch (RuntimeException e) {
-                        return null;
-                    }
-                }
-            }
-        }
-        return StandardCharsets.UTF_8;
-    }
-
     // ---- decoding ----
 
     static String decode(byte[] body, Charset charset) {
@@ -183,6 +163,7 @@ final class FeedParser {
                         field(r, index, "unitMultiplier"), field(r, index, "status"), field(r, index, "note"),
                         field(r, index, "action"), columns));
             }
+            if (rows.isEmpty()) throw new FeedRejection(1, null, "empty_feed", "文件只有表头，没有数据行", "the feed has a header but no data rows");
         } catch (CsvParseException e) {
             throw new FeedRejection(1, null, "bad_csv", "CSV 格式错误（引号不配对或行过长）",
                     "malformed CSV (unbalanced quotes or an overlong line): " + e.getMessage());

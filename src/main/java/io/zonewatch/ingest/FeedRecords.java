@@ -30,7 +30,7 @@ final class FeedRecords {
                 .put("errorsTruncated", r.getBoolean("errors_truncated"));
         if (withErrors) json.put("errors", errors instanceof JsonArray a ? a : new JsonArray());
         if ("rejected".equals(r.getString("status"))) {
-            JsonArray list = json.getJsonArray("errors", new JsonArray());
+            JsonArray list = errors instanceof JsonArray a ? a : new JsonArray();
             withRejection(json, list.isEmpty() ? null : RowError.fromJson(list.getJsonObject(0)));
         }
         return json;

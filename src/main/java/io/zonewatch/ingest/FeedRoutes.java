@@ -55,7 +55,7 @@ public final class FeedRoutes {
                     "unsupported Content-Type '" + contentType + "'; send text/csv, application/json or application/vnd.sdmx.data+csv"));
             return;
         }
-        if (FeedParser.charsetOf(contentType) == null) {
+        if (Http.charsetOf(contentType) == null) {
             ctx.fail(new ApiException(415, "unsupported_charset", "不支持的字符集；请使用 utf-8、gb18030 或 gbk",
                     "unsupported charset; send utf-8, gb18030 or gbk"));
             return;
@@ -66,7 +66,7 @@ public final class FeedRoutes {
     private void submit(RoutingContext ctx) {
         String contentType = ctx.request().getHeader("Content-Type");
         FeedFormat format = FeedFormat.ofContentType(contentType);
-        Charset charset = FeedParser.charsetOf(contentType);
+        Charset charset = Http.charsetOf(contentType);
         boolean lenient = switch (param(ctx, "mode", "atomic")) {
             case "atomic" -> false;
             case "lenient" -> true;

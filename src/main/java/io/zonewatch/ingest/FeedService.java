@@ -97,7 +97,8 @@ public final class FeedService {
         } catch (FeedRejection e) {
             return new Validation(0, List.of(), List.of(e.error()), 0, e.error());
         }
-        Period latest = Period.current(ZonedDateTime.now(clock));
+        // Statistics of a quarter exist only once it has ended (China Standard Time).
+        Period latest = Period.current(ZonedDateTime.now(clock)).previous();
         RowValidator validator = new RowValidator(catalog, latest);
         List<RowError> errors = new ArrayList<>(parsed.errors());
         List<ValidRow> valid = new ArrayList<>();

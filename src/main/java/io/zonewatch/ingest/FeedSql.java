@@ -35,7 +35,9 @@ final class FeedSql {
 
     static final String LIST = """
             SELECT id, received_at, submitted_by, submitter, format, mode, content_sha256, size_bytes, idempotency_key,
-                   status, rows, inserted, revised, unchanged, rejected, '[]'::jsonb AS errors, errors_truncated
+                   status, rows, inserted, revised, unchanged, rejected, errors_truncated,
+                   -- the list shows counts; a rejected feed keeps its first error, which names the cause
+                   CASE WHEN status = 'rejected' THEN jsonb_build_array(errors -> 0) ELSE '[]'::jsonb END AS errors
             FROM feed
             WHERE ($1::bigint IS NULL OR id < $1)
               AND ($2::text IS NULL OR status = $2)

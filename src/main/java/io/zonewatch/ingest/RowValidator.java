@@ -78,7 +78,7 @@ final class RowValidator {
                 errors.add(err(r, c.period(), "bad_period", "期别 '" + clip(r.period()) + "' 无效，应为 2024Q3 形式",
                         "invalid period '" + clip(r.period()) + "': expected a quarter like 2024Q3"));
             } else if (period.compareTo(latestAllowed) > 0) {
-                errors.add(err(r, c.period(), "future_period", "期别 " + period + " 尚未结束", "period " + period + " lies in the future"));
+                errors.add(err(r, c.period(), "future_period", "期别 " + period + " 尚未结束", "period " + period + " has not ended yet"));
                 period = null;
             } else if (platform != null && !platform.activeDuring(period.firstDay(), period.lastDay())) {
                 errors.add(err(r, c.period(), "platform_inactive",
