@@ -43,14 +43,16 @@ public final class ZoneWatch implements AutoCloseable {
     private final Vertx vertx;
     private final Pool pool;
     private final int port;
+    private final ApiVerticle api;
     private final Optional<String> generatedAdminToken;
     private volatile boolean closed;
 
-    private ZoneWatch(EmbeddedDatabase embedded, Vertx vertx, Pool pool, int port, Optional<String> generatedAdminToken) {
+    private ZoneWatch(EmbeddedDatabase embedded, Vertx vertx, Pool pool, ApiVerticle api, Optional<String> generatedAdminToken) {
         this.embedded = embedded;
         this.vertx = vertx;
         this.pool = pool;
-        this.port = port;
+        this.api = api;
+        this.port = api.actualPort();
         this.generatedAdminToken = generatedAdminToken;
     }
 
@@ -109,7 +111,7 @@ public final class ZoneWatch implements AutoCloseable {
             }
             LOG.info("ZoneWatch listening on port {} ({} HTTP instances, database {})",
                     port, config.httpInstances(), target.describe());
-            return new ZoneWatch(embedded, vertx, pool, port, generated);
+            return new ZoneWatch(embedded, vertx, pool, first, generated);
         } catch (RuntimeException e) {
             if (vertx != null) await(vertx.close());
             if (embedded != null) embedded.close();
@@ -124,6 +126,11 @@ public final class ZoneWatch implements AutoCloseable {
     /** The admin token generated at first start, to print once; empty on later starts or when configured. */
     public Optional<String> generatedAdminToken() {
         return generatedAdminToken;
+    }
+
+    /** The HTTP endpoints, as "METHOD /path/{param}". */
+    public java.util.SortedSet<String> endpoints() {
+        return api.endpoints();
     }
 
     public Vertx vertx() {

@@ -26,6 +26,7 @@ public final class ApiVerticle extends VerticleBase {
     private final Services services;
     private final int port;
     private HttpServer server;
+    private Router router;
 
     public ApiVerticle(Services services, int port) {
         this.services = services;
@@ -34,7 +35,7 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Router router = router();
+        router = router();
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(services.config().httpHost())
                 .setPort(port)
@@ -47,6 +48,17 @@ public final class ApiVerticle extends VerticleBase {
     public Future<?> stop() {
         return server == null ? Future.succeededFuture()
                 : server.shutdown(services.config().shutdownTimeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** The endpoints this verticle serves, as "METHOD /path/{param}" (the OpenAPI test compares them). */
+    public java.util.SortedSet<String> endpoints() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (var route : router.getRoutes()) {
+            if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) continue;
+            String path = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
+            route.methods().forEach(m -> out.add(m.name() + " " + path));
+        }
+        return out;
     }
 
     public int actualPort() {

@@ -1,0 +1,98 @@
+package io.zonewatch.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertx.core.json.JsonObject;
+import io.zonewatch.testing.Api;
+import io.zonewatch.testing.TestService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+import static io.zonewatch.testing.TestService.ADMIN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** /health, /ready, /metrics and /openapi.yaml. */
+class OpsTest {
+    private static TestService service;
+    private static Api api;
+
+    @BeforeAll
+    static void start() {
+        service = TestService.start();
+        api = service.api;
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    @Test
+    void healthAndReadiness() {
+        Api.Response health = api.get("/health", null);
+        assertEquals(200, health.status());
+        assertEquals("UP", health.json().getString("status"));
+        Api.Response ready = api.get("/ready", null);
+        assertEquals(200, ready.status(), ready.toString());
+        JsonObject check = ready.json().getJsonArray("checks").getJsonObject(0);
+        assertEquals("database", check.getString("id"));
+        assertEquals("UP", check.getString("status"));
+        assertEquals("1", check.getJsonObject("data").getString("schemaVersion"));
+    }
+
+    @Test
+    void metricsExportHttpPoolJvmAndFeedCounters() {
+        service.platforms("MT,指标区,county,other,丽水市,,,\n");
+        assertEquals(201, api.feed(ADMIN, "platform_code,indicator_code,period,value\nMT,tax_revenue,2024Q1,1\nMT,tax_revenue,2024Q2,2\n", null).status());
+        assertEquals(422, api.feed(ADMIN, "platform_code,indicator_code,period,value\nMT,tax_revenue,2024Q9,1\n", null).status());
+        Api.Response metrics = api.get("/metrics", null);
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        String text = metrics.text();
+        assertTrue(text.contains("zonewatch_feeds_total{format=\"csv\",status=\"accepted\"} 1.0"), text);
+        assertTrue(text.contains("zonewatch_feeds_total{format=\"csv\",status=\"rejected\"} 1.0"));
+        assertTrue(text.contains("zonewatch_feed_rows_total{outcome=\"inserted\"} 2.0"));
+        assertTrue(text.contains("zonewatch_feed_rows_total{outcome=\"rejected\"} 1.0"));
+        assertTrue(text.contains("zonewatch_feed_processing_seconds_count{format=\"csv\"}"));
+        assertTrue(text.contains("vertx_http_server_requests_total"), "HTTP server metrics");
+        assertTrue(text.contains("vertx_pool_"), "pool metrics");
+        assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
+    }
+
+    @Test
+    void openApiDescribesExactlyTheRoutesTheServiceServes() throws Exception {
+        Api.Response r = api.get("/openapi.yaml", null);
+        assertEquals(200, r.status());
+        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(r.text());
+        assertTrue(doc.path("openapi").asText().startsWith("3."));
+        SortedSet<String> documented = new TreeSet<>();
+        Set<String> methods = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (Iterator<String> ops = path.getValue().fieldNames(); ops.hasNext(); ) {
+                String op = ops.next();
+                if (methods.contains(op)) documented.add(op.toUpperCase() + " " + path.getKey());
+            }
+        }
+        assertEquals(service.zoneWatch.endpoints(), documented);
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAnswerJson() {
+        Api.Response missing = api.get("/api/v1/nothing-here", ADMIN);
+        assertEquals(404, missing.status());
+        assertEquals("not_found", missing.json().getString("error"));
+        Api.Response method = api.delete("/api/v1/indicators", ADMIN);
+        assertEquals(405, method.status());
+        assertEquals("method_not_allowed", method.json().getString("error"));
+    }
+}
