@@ -27,7 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -101,14 +103,16 @@ public final class ZoneWatch implements AutoCloseable {
                 await(new DemoLoader(pool, feeds).loadIfEmpty());
             }
 
-            // The first instance binds (possibly a random port); the others share that port.
-            ApiVerticle first = new ApiVerticle(services, config.httpPort());
-            await(vertx.deployVerticle(first));
+            // Port 0 means "any free port"; a negative port makes all instances share one random port.
+            int bindPort = config.httpPort() == 0 ? -1 : config.httpPort();
+            List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
+            await(vertx.deployVerticle(() -> {
+                ApiVerticle verticle = new ApiVerticle(services, bindPort);
+                instances.add(verticle);
+                return verticle;
+            }, new DeploymentOptions().setInstances(config.httpInstances())));
+            ApiVerticle first = instances.get(0);
             int port = first.actualPort();
-            if (config.httpInstances() > 1) {
-                await(vertx.deployVerticle(() -> new ApiVerticle(services, port),
-                        new DeploymentOptions().setInstances(config.httpInstances() - 1)));
-            }
             LOG.info("ZoneWatch listening on port {} ({} HTTP instances, database {})",
                     port, config.httpInstances(), target.describe());
             return new ZoneWatch(embedded, vertx, pool, first, generated);
