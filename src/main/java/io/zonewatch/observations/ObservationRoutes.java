@@ -7,7 +7,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.zonewatch.auth.Principal;
 import io.zonewatch.auth.Role;
-import io.zonewatch.catalog.Catalog;
 import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.http.ApiException;
@@ -17,7 +16,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static io.zonewatch.auth.AuthHandler.allow;
 import static io.zonewatch.auth.AuthHandler.principal;
@@ -51,12 +52,17 @@ public final class ObservationRoutes {
             throw ApiException.badRequest("bad_period", "from 晚于 to", "from is after to");
         }
         OffsetDateTime asOf = asOf(ctx.queryParams().get("asOf"));
-        return catalog.load().compose(cat -> {
-            if (cat.platform(code) == null) {
+        // Only the indicator catalog and this one platform are needed: no full catalog load per read.
+        return catalog.platform(code).compose(platform -> {
+            if (platform == null) {
                 throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
             }
+            return catalog.indicators();
+        }).compose(all -> {
+            Map<String, Indicator> cat = new LinkedHashMap<>();
+            all.forEach(i -> cat.put(i.code(), i));
             List<Indicator> wanted = indicators(ctx, cat);
-            return observations.read(cat, code, wanted, from, to, asOf).map(list -> {
+            return observations.read(code, wanted, from, to, asOf).map(list -> {
                 JsonArray out = new JsonArray();
                 for (ObservationService.Observation o : list) {
                     out.add(new JsonObject()
@@ -78,18 +84,18 @@ public final class ObservationRoutes {
         });
     }
 
-    private static List<Indicator> indicators(RoutingContext ctx, Catalog cat) {
+    private static List<Indicator> indicators(RoutingContext ctx, Map<String, Indicator> cat) {
         List<String> requested = new ArrayList<>();
         for (String v : ctx.queryParams().getAll("indicator")) {
             for (String part : v.split(",")) if (!part.isBlank()) requested.add(part.trim());
         }
-        if (requested.isEmpty()) return new ArrayList<>(cat.indicators().values());
+        if (requested.isEmpty()) return new ArrayList<>(cat.values());
         List<Indicator> out = new ArrayList<>();
-        for (Indicator ind : cat.indicators().values()) {
+        for (Indicator ind : cat.values()) {
             if (requested.contains(ind.code())) out.add(ind);
         }
         for (String r : requested) {
-            if (cat.indicator(r) == null) {
+            if (!cat.containsKey(r)) {
                 throw ApiException.badRequest("unknown_indicator", "未知指标代码 '" + r + "'", "unknown indicator code '" + r + "'");
             }
         }

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import io.zonewatch.catalog.Catalog;
 import io.zonewatch.catalog.Indicator;
 
 import java.math.BigDecimal;
@@ -34,7 +33,7 @@ public final class ObservationService {
      * @param indicators the requested indicators (base or derived), in the order to answer them
      * @param asOf       null for the latest versions
      */
-    public Future<List<Observation>> read(Catalog catalog, String platform, List<Indicator> indicators,
+    public Future<List<Observation>> read(String platform, List<Indicator> indicators,
                                           Period from, Period to, OffsetDateTime asOf) {
         Set<String> baseCodes = new LinkedHashSet<>();
         for (Indicator ind : indicators) {
