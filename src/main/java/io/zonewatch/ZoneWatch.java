@@ -23,6 +23,12 @@ import io.zonewatch.demo.DemoLoader;
 import io.zonewatch.http.ApiVerticle;
 import io.zonewatch.ingest.FeedService;
 import io.zonewatch.ops.ServiceMetrics;
+import io.zonewatch.catalog.Indicator;
+import io.zonewatch.ranking.DefaultSchemes;
+import io.zonewatch.ranking.RankingService;
+import io.zonewatch.ranking.SchemeRepository;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,11 +102,15 @@ public final class ZoneWatch implements AutoCloseable {
                     .build();
             Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion);
 
-            await(new CatalogRepository(pool).seedDefaults(DefaultCatalog.load()));
+            CatalogRepository catalog = new CatalogRepository(pool);
+            await(catalog.seedDefaults(DefaultCatalog.load()));
+            Map<String, Indicator> indicators = new LinkedHashMap<>();
+            await(catalog.indicators()).forEach(i -> indicators.put(i.code(), i));
+            await(new SchemeRepository(pool).seedDefaults(DefaultSchemes.load(indicators)));
             Optional<String> generated = await(new TokenService(pool).bootstrapAdmin(config.adminToken()));
             if (config.demo()) {
                 FeedService feeds = new FeedService(vertx, pool, services.metrics(), clock);
-                await(new DemoLoader(pool, feeds).loadIfEmpty());
+                await(new DemoLoader(pool, feeds, new RankingService(vertx, pool, clock)).loadIfEmpty());
             }
 
             // Port 0 means "any free port"; a negative port makes all instances share one random port.

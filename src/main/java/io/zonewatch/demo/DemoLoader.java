@@ -8,6 +8,7 @@ import io.zonewatch.catalog.PlatformInput;
 import io.zonewatch.ingest.FeedFormat;
 import io.zonewatch.ingest.FeedService;
 import io.zonewatch.ingest.FeedSubmission;
+import io.zonewatch.ranking.RankingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Loads the shipped demo data set (ZONEWATCH_DEMO=true) into an empty database: the platforms, then
@@ -24,12 +26,17 @@ public final class DemoLoader {
     private static final Logger LOG = LoggerFactory.getLogger(DemoLoader.class);
     private static final String EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM platform) AND NOT EXISTS (SELECT 1 FROM feed) AS empty";
 
+    /** The demo's history: year-end rankings of both default schemes, computed and published for these years. */
+    static final List<String> SCHEMES = List.of("mu_benefit", "zone_development");
+
     private final Pool pool;
     private final FeedService feeds;
+    private final RankingService rankings;
 
-    public DemoLoader(Pool pool, FeedService feeds) {
+    public DemoLoader(Pool pool, FeedService feeds, RankingService rankings) {
         this.pool = pool;
         this.feeds = feeds;
+        this.rankings = rankings;
     }
 
     /** Resolves to true when the demo data was loaded, false when the database already had data. */
@@ -58,11 +65,27 @@ public final class DemoLoader {
                             return null;
                         }));
             }
+            long[] feedNanos = {0};
+            chain = chain.map(v -> {
+                feedNanos[0] = System.nanoTime() - started;
+                return null;
+            });
+            // As the bureau would have done each year: compute and publish the year-end rankings.
+            for (int year = DemoDataGenerator.FIRST_YEAR; year <= DemoDataGenerator.LAST_YEAR; year++) {
+                for (String scheme : SCHEMES) {
+                    int y = year;
+                    chain = chain.compose(v -> rankings.compute(Principal.SYSTEM, scheme, y, null, "demo"))
+                            .compose(runId -> rankings.publish(Principal.SYSTEM, y, runId));
+                }
+            }
             return chain.map(v -> {
-                double seconds = (System.nanoTime() - started) / 1e9;
-                LOG.info("Demo data loaded: {} platforms, {} feed files, {} rows in {} s ({} rows/s)",
+                double feedSeconds = feedNanos[0] / 1e9;
+                LOG.info("Demo data loaded: {} platforms, {} feed files, {} rows in {} s ({} rows/s); "
+                                + "{} year-end rankings computed and published in {} s",
                         platforms.platforms().size(), DemoDataGenerator.FEED_FILES.size(), rowCount[0],
-                        String.format("%.1f", seconds), Math.round(rowCount[0] / seconds));
+                        String.format("%.1f", feedSeconds), Math.round(rowCount[0] / feedSeconds),
+                        SCHEMES.size() * (DemoDataGenerator.LAST_YEAR - DemoDataGenerator.FIRST_YEAR + 1),
+                        String.format("%.1f", (System.nanoTime() - started - feedNanos[0]) / 1e9));
                 return true;
             });
         });

@@ -17,6 +17,10 @@ import io.zonewatch.ingest.FeedService;
 import io.zonewatch.observations.ObservationRoutes;
 import io.zonewatch.observations.ObservationService;
 import io.zonewatch.ops.OpsRoutes;
+import io.zonewatch.ranking.RankingRoutes;
+import io.zonewatch.ranking.RankingService;
+import io.zonewatch.ranking.RankingViews;
+import io.zonewatch.ranking.SchemeRepository;
 
 /**
  * The HTTP front: wires each feature's routes, authentication and error mapping. Deployed in
@@ -88,6 +92,8 @@ public final class ApiVerticle extends VerticleBase {
         new TokenRoutes(tokens).mount(router);
         new ObservationRoutes(catalog, new ObservationService(pool)).mount(router);
         new CatalogRoutes(catalog).mount(router);
+        new RankingRoutes(catalog, new SchemeRepository(pool), new RankingService(vertx, pool, services.clock()),
+                new RankingViews(pool)).mount(router);
 
         router.route().failureHandler(Failures::handle);
         router.errorHandler(404, Failures::handle);

@@ -1,0 +1,179 @@
+package io.zonewatch.ranking;
+
+/** All SQL of the ranking feature. */
+final class RankingSql {
+    private RankingSql() {
+    }
+
+    // ---- schemes ----
+
+    static final String LATEST_SCHEMES = """
+            SELECT DISTINCT ON (code) code, version, definition, created_at, created_by
+            FROM ranking_scheme ORDER BY code, version DESC
+            """;
+
+    static final String LATEST_SCHEME = """
+            SELECT code, version, definition, created_at, created_by
+            FROM ranking_scheme WHERE code = $1 ORDER BY version DESC LIMIT 1
+            """;
+
+    static final String SCHEME_VERSION = """
+            SELECT code, version, definition, created_at, created_by
+            FROM ranking_scheme WHERE code = $1 AND version = $2
+            """;
+
+    static final String SCHEME_VERSIONS = """
+            SELECT version, created_at, created_by FROM ranking_scheme WHERE code = $1 ORDER BY version
+            """;
+
+    static final String INSERT_SCHEME = """
+            INSERT INTO ranking_scheme (code, version, definition, created_by) VALUES ($1, $2, $3, $4)
+            RETURNING created_at
+            """;
+
+    /** Serialises scheme writers (first-start seeding across instances, concurrent PUTs). */
+    static final String LOCK_SCHEMES = "SELECT pg_advisory_xact_lock(23131, 1)";
+
+    static final String ANY_SCHEME = "SELECT EXISTS (SELECT 1 FROM ranking_scheme)";
+
+    // ---- inputs of a run ----
+
+    /** One consistent snapshot for a run: REPEATABLE READ makes every read see the same data, as of now(). */
+    static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+    static final String NOW = "SELECT now() AS as_of";
+
+    static final String PLATFORMS = """
+            SELECT code, name, type, level, active_from, active_to FROM platform ORDER BY code
+            """;
+
+    static final String INDICATORS = """
+            SELECT code, better FROM indicator
+            """;
+
+    static final String VALUES = """
+            SELECT platform_code, indicator_code, period, value::float8 AS value, status
+            FROM observation_current
+            WHERE indicator_code = ANY($1) AND period = ANY($2)
+            """;
+
+    // ---- storing a run ----
+
+    static final String INSERT_RUN = """
+            INSERT INTO ranking_run (scheme_code, scheme_version, year, quarter, group_by, data_as_of, computed_by,
+                                     trigger, ranked, not_ranked, warnings)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            RETURNING id, computed_at
+            """;
+
+    static final String INSERT_ENTRIES = """
+            INSERT INTO ranking_entry (run_id, platform_code, group_value, rank, score, class, rank_low, rank_high,
+                                       median_rank, dimension_scores, gap_platform, gap_score, closing_values)
+            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::float8[], $6::text[], $7::int[], $8::int[],
+                                     $9::float8[], $10::jsonb[], $11::text[], $12::float8[], $13::jsonb[])
+            """;
+
+    static final String INSERT_COMPONENTS = """
+            INSERT INTO ranking_component (run_id, platform_code, indicator_code, position, dimension, raw_value, value,
+                                           imputed, treated, normalized, weight, effective_weight, contribution)
+            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::float8[],
+                                     $8::bool[], $9::bool[], $10::float8[], $11::float8[], $12::float8[], $13::float8[])
+            """;
+
+    static final String INSERT_NOT_RANKED = """
+            INSERT INTO ranking_not_ranked (run_id, platform_code, group_value, reason, message, coverage)
+            SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[])
+            """;
+
+    static final String PUBLISH = """
+            UPDATE ranking_run SET published_at = now(), published_by = $2
+            WHERE id = $1 AND published_at IS NULL
+            """;
+
+    // ---- reading runs ----
+
+    static final String RUN_COLUMNS = """
+            r.id, r.scheme_code, r.scheme_version, r.year, r.quarter, r.group_by, r.data_as_of, r.computed_at,
+            r.computed_by, r.trigger, r.ranked, r.not_ranked, r.warnings, r.published_at, r.published_by""";
+
+    static final String RUN = "SELECT " + RUN_COLUMNS + " FROM ranking_run r WHERE r.id = $1";
+
+    static final String RUNS_OF_YEAR = "SELECT " + RUN_COLUMNS + """
+             FROM ranking_run r WHERE r.year = $1 AND ($2::text IS NULL OR r.scheme_code = $2)
+            ORDER BY r.id DESC
+            """;
+
+    /** The run a year's table shows: the newest published year-end run, else the newest year-end run. */
+    static final String OFFICIAL_RUN = "SELECT " + RUN_COLUMNS + """
+             FROM ranking_run r
+            WHERE r.scheme_code = $1 AND r.year = $2 AND r.quarter IS NULL
+            ORDER BY (r.published_at IS NOT NULL) DESC, r.published_at DESC NULLS LAST, r.id DESC
+            LIMIT 1
+            """;
+
+    static final String LATEST_PROVISIONAL_RUN = "SELECT " + RUN_COLUMNS + """
+             FROM ranking_run r
+            WHERE r.scheme_code = $1 AND r.year = $2 AND r.quarter = $3
+            ORDER BY r.id DESC LIMIT 1
+            """;
+
+    static final String PUBLISHED_RUN = "SELECT " + RUN_COLUMNS + """
+             FROM ranking_run r
+            WHERE r.scheme_code = $1 AND r.year = $2 AND r.quarter IS NULL AND r.published_at IS NOT NULL
+            ORDER BY r.published_at DESC, r.id DESC LIMIT 1
+            """;
+
+    static final String LATEST_YEAR_WITH_RUN = """
+            SELECT max(year) FROM ranking_run WHERE scheme_code = $1 AND quarter IS NULL
+            """;
+
+    static final String ENTRIES = """
+            SELECT e.platform_code, p.name, e.group_value, e.rank, e.score, e.class, e.rank_low, e.rank_high,
+                   e.median_rank, e.dimension_scores, e.gap_platform, e.gap_score, e.closing_values
+            FROM ranking_entry e JOIN platform p ON p.code = e.platform_code
+            WHERE e.run_id = $1
+            ORDER BY e.group_value NULLS FIRST, e.rank, e.platform_code
+            """;
+
+    static final String ENTRY = """
+            SELECT e.platform_code, p.name, e.group_value, e.rank, e.score, e.class, e.rank_low, e.rank_high,
+                   e.median_rank, e.dimension_scores, e.gap_platform, e.gap_score, e.closing_values
+            FROM ranking_entry e JOIN platform p ON p.code = e.platform_code
+            WHERE e.run_id = $1 AND e.platform_code = $2
+            """;
+
+    static final String COMPONENTS = """
+            SELECT indicator_code, dimension, raw_value, value, imputed, treated, normalized, weight, effective_weight,
+                   contribution
+            FROM ranking_component WHERE run_id = $1 AND platform_code = $2 ORDER BY position
+            """;
+
+    static final String NOT_RANKED = """
+            SELECT n.platform_code, p.name, n.group_value, n.reason, n.message, n.coverage
+            FROM ranking_not_ranked n JOIN platform p ON p.code = n.platform_code
+            WHERE n.run_id = $1 ORDER BY n.platform_code
+            """;
+
+    static final String NOT_RANKED_ONE = """
+            SELECT reason, message, coverage FROM ranking_not_ranked WHERE run_id = $1 AND platform_code = $2
+            """;
+
+    /** Ranks in the previous year's published run, for the change column. */
+    static final String RANKS_OF_RUN = "SELECT platform_code, rank FROM ranking_entry WHERE run_id = $1";
+
+    /** Per year, the platform's place in the run that year's table shows (published, else newest year-end). */
+    static final String HISTORY = """
+            WITH official AS (
+                SELECT DISTINCT ON (year) id, year, published_at IS NOT NULL AS published
+                FROM ranking_run
+                WHERE scheme_code = $1 AND quarter IS NULL
+                ORDER BY year, (published_at IS NOT NULL) DESC, published_at DESC NULLS LAST, id DESC
+            )
+            SELECT o.year, o.id AS run_id, o.published, e.rank, e.class, e.score, n.reason
+            FROM official o
+            LEFT JOIN ranking_entry e ON e.run_id = o.id AND e.platform_code = $2
+            LEFT JOIN ranking_not_ranked n ON n.run_id = o.id AND n.platform_code = $2
+            WHERE e.rank IS NOT NULL OR n.reason IS NOT NULL
+            ORDER BY o.year
+            """;
+}

@@ -1,0 +1,188 @@
+package io.zonewatch.ranking;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import io.zonewatch.http.ApiException;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Reads stored runs into the API shapes of DESIGN.md (ranking table, one platform's ranking). */
+public final class RankingViews {
+    public static final String DEFAULT_SCHEME = "mu_benefit";
+
+    private final Pool pool;
+
+    public RankingViews(Pool pool) {
+        this.pool = pool;
+    }
+
+    static JsonObject runHeader(Row r) {
+        var published = r.getOffsetDateTime("published_at");
+        return new JsonObject()
+                .put("runId", r.getLong("id"))
+                .put("year", r.getInteger("year"))
+                .put("quarter", r.getInteger("quarter"))
+                .put("scheme", r.getString("scheme_code"))
+                .put("schemeVersion", r.getInteger("scheme_version"))
+                .put("groupBy", r.getString("group_by"))
+                .put("published", published != null)
+                .put("publishedAt", published == null ? null : published.toInstant().toString())
+                .put("computedAt", r.getOffsetDateTime("computed_at").toInstant().toString())
+                .put("dataAsOf", r.getOffsetDateTime("data_as_of").toInstant().toString())
+                .put("trigger", r.getString("trigger"))
+                .put("ranked", r.getInteger("ranked"))
+                .put("warnings", r.getValue("warnings"));
+    }
+
+    /** The run a table shows: for a quarter the newest provisional run, else the official year-end run. */
+    public Future<Row> selectRun(String scheme, int year, Integer quarter) {
+        Future<RowSet<Row>> rows = quarter == null
+                ? pool.preparedQuery(RankingSql.OFFICIAL_RUN).execute(Tuple.of(scheme, year))
+                : pool.preparedQuery(RankingSql.LATEST_PROVISIONAL_RUN).execute(Tuple.of(scheme, year, quarter));
+        return rows.map(rs -> rs.size() == 0 ? null : rs.iterator().next());
+    }
+
+    public Future<Row> run(long id) {
+        return pool.preparedQuery(RankingSql.RUN).execute(Tuple.of(id)).map(rs -> rs.size() == 0 ? null : rs.iterator().next());
+    }
+
+    public Future<JsonArray> runs(int year, String scheme) {
+        return pool.preparedQuery(RankingSql.RUNS_OF_YEAR).execute(Tuple.of(year, scheme)).map(rows -> {
+            JsonArray out = new JsonArray();
+            rows.forEach(r -> out.add(runHeader(r)));
+            return out;
+        });
+    }
+
+    /**
+     * The ranking table of a run, optionally one group's part, with each platform's rank change
+     * against the previous year's published run of the same scheme (positive: moved up).
+     */
+    public Future<JsonObject> table(Row run, String groupFilter) {
+        long runId = run.getLong("id");
+        Future<Map<String, Integer>> previous = pool.preparedQuery(RankingSql.PUBLISHED_RUN)
+                .execute(Tuple.of(run.getString("scheme_code"), run.getInteger("year") - 1))
+                .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Map.<String, Integer>of())
+                        : pool.preparedQuery(RankingSql.RANKS_OF_RUN).execute(Tuple.of(rows.iterator().next().getLong("id"))).map(ranks -> {
+                            Map<String, Integer> m = new HashMap<>();
+                            ranks.forEach(r -> m.put(r.getString("platform_code"), r.getInteger("rank")));
+                            return m;
+                        }));
+        return previous.compose(prev -> pool.preparedQuery(RankingSql.ENTRIES).execute(Tuple.of(runId)).compose(entries -> {
+            JsonArray list = new JsonArray();
+            for (Row e : entries) {
+                if (groupFilter != null && !groupFilter.equals(e.getString("group_value"))) continue;
+                Integer before = prev.get(e.getString("platform_code"));
+                list.add(new JsonObject()
+                        .put("platform", e.getString("platform_code"))
+                        .put("name", e.getString("name"))
+                        .put("group", e.getString("group_value"))
+                        .put("rank", e.getInteger("rank"))
+                        .put("score", e.getDouble("score"))
+                        .put("class", e.getString("class"))
+                        .put("rankInterval", new JsonArray().add(e.getInteger("rank_low")).add(e.getInteger("rank_high")))
+                        .put("medianRank", e.getDouble("median_rank"))
+                        .put("rankChange", before == null ? null : before - e.getInteger("rank")));
+            }
+            return pool.preparedQuery(RankingSql.NOT_RANKED).execute(Tuple.of(runId)).map(nr -> {
+                JsonArray notRanked = new JsonArray();
+                for (Row n : nr) {
+                    if (groupFilter != null && !groupFilter.equals(n.getString("group_value"))) continue;
+                    notRanked.add(new JsonObject()
+                            .put("platform", n.getString("platform_code"))
+                            .put("name", n.getString("name"))
+                            .put("reason", n.getString("message"))
+                            .put("code", n.getString("reason"))
+                            .put("coverage", n.getDouble("coverage")));
+                }
+                return runHeader(run).put("entries", list).put("notRanked", notRanked);
+            });
+        }));
+    }
+
+    /** One platform's ranking in the table of {@code year} (latest year with a run when null), with history. */
+    public Future<JsonObject> platform(String code, Integer year, String scheme) {
+        Future<Integer> whichYear = year != null ? Future.succeededFuture(year)
+                : pool.preparedQuery(RankingSql.LATEST_YEAR_WITH_RUN).execute(Tuple.of(scheme))
+                .map(rows -> rows.iterator().next().getInteger(0));
+        return whichYear.compose(y -> {
+            if (y == null) throw noRanking(scheme, null);
+            return selectRun(scheme, y, null).compose(run -> {
+                if (run == null) throw noRanking(scheme, y);
+                long runId = run.getLong("id");
+                JsonObject out = new JsonObject().put("platform", code).put("year", y).put("scheme", scheme)
+                        .put("schemeVersion", run.getInteger("scheme_version")).put("runId", runId)
+                        .put("published", run.getOffsetDateTime("published_at") != null)
+                        .put("dataAsOf", run.getOffsetDateTime("data_as_of").toInstant().toString())
+                        .put("ranked", run.getInteger("ranked"));
+                return pool.preparedQuery(RankingSql.ENTRY).execute(Tuple.of(runId, code)).compose(rows -> {
+                    if (rows.size() == 0) {
+                        return pool.preparedQuery(RankingSql.NOT_RANKED_ONE).execute(Tuple.of(runId, code)).map(nr -> {
+                            out.put("rank", null).put("score", null).put("class", null).put("rankInterval", null)
+                                    .put("breakdown", new JsonArray()).put("gapToNext", null);
+                            if (nr.size() > 0) {
+                                Row n = nr.iterator().next();
+                                out.put("notRanked", new JsonObject().put("code", n.getString("reason"))
+                                        .put("reason", n.getString("message")).put("coverage", n.getDouble("coverage")));
+                            } else {
+                                out.put("notRanked", new JsonObject().put("code", "not_in_population")
+                                        .put("reason", "该年度不在排名范围内 / not in that year's population"));
+                            }
+                            return out;
+                        });
+                    }
+                    Row e = rows.iterator().next();
+                    out.put("name", e.getString("name"))
+                            .put("group", e.getString("group_value"))
+                            .put("rank", e.getInteger("rank"))
+                            .put("score", e.getDouble("score"))
+                            .put("class", e.getString("class"))
+                            .put("rankInterval", new JsonArray().add(e.getInteger("rank_low")).add(e.getInteger("rank_high")))
+                            .put("medianRank", e.getDouble("median_rank"))
+                            .put("dimensionScores", e.getValue("dimension_scores"));
+                    String gapPlatform = e.getString("gap_platform");
+                    out.put("gapToNext", gapPlatform == null ? null : new JsonObject()
+                            .put("platform", gapPlatform)
+                            .put("scoreGap", e.getDouble("gap_score"))
+                            .put("closingValues", e.getValue("closing_values")));
+                    return pool.preparedQuery(RankingSql.COMPONENTS).execute(Tuple.of(runId, code)).map(cs -> {
+                        JsonArray breakdown = new JsonArray();
+                        for (Row c : cs) {
+                            breakdown.add(new JsonObject()
+                                    .put("indicator", c.getString("indicator_code"))
+                                    .put("dimension", c.getString("dimension"))
+                                    .put("value", c.getDouble("value"))
+                                    .put("rawValue", c.getDouble("raw_value"))
+                                    .put("imputed", c.getBoolean("imputed"))
+                                    .put("treated", c.getBoolean("treated"))
+                                    .put("normalized", c.getDouble("normalized"))
+                                    .put("weight", c.getDouble("weight"))
+                                    .put("effectiveWeight", c.getDouble("effective_weight"))
+                                    .put("contribution", c.getDouble("contribution")));
+                        }
+                        return out.put("breakdown", breakdown);
+                    });
+                });
+            }).compose(out -> pool.preparedQuery(RankingSql.HISTORY).execute(Tuple.of(scheme, code)).map(rows -> {
+                JsonArray history = new JsonArray();
+                for (Row h : rows) {
+                    history.add(new JsonObject().put("year", h.getInteger("year")).put("rank", h.getInteger("rank"))
+                            .put("class", h.getString("class")).put("score", h.getDouble("score"))
+                            .put("published", h.getBoolean("published")).put("runId", h.getLong("run_id")));
+                }
+                return out.put("history", history);
+            }));
+        });
+    }
+
+    private static ApiException noRanking(String scheme, Integer year) {
+        String when = year == null ? "" : year + " 年";
+        return ApiException.notFound("方案 " + scheme + " 尚无" + when + "排名", "no ranking of scheme " + scheme + (year == null ? "" : " for " + year) + " yet");
+    }
+}
