@@ -46,7 +46,19 @@ class OpsTest {
         JsonObject check = ready.json().getJsonArray("checks").getJsonObject(0);
         assertEquals("database", check.getString("id"));
         assertEquals("UP", check.getString("status"));
-        assertEquals("1", check.getJsonObject("data").getString("schemaVersion"));
+        assertEquals(latestMigration(), check.getJsonObject("data").getString("schemaVersion"));
+    }
+
+    /** The highest V<n>__ migration in sql/ (tests run from the project directory). */
+    private static String latestMigration() {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("sql"))) {
+            return String.valueOf(files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+                    .max().orElseThrow());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
