@@ -83,7 +83,7 @@ CREATE TABLE feed (
     errors           jsonb NOT NULL DEFAULT '[]',
     errors_truncated boolean NOT NULL DEFAULT false
 );
--- Replays: the same content in the same format and mode answers with the first stored result.
+-- Replays: the same content in the same format and mode, still in force, answers with the first result.
 CREATE INDEX feed_content_idx ON feed (content_sha256) WHERE status <> 'rejected';
 CREATE UNIQUE INDEX feed_idempotency_key_idx ON feed (submitted_by, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX feed_received_at_idx ON feed (received_at);
@@ -128,14 +128,21 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at_idx ON audit_log (at);
 
--- TimescaleDB branch. The extension is created only where the server can load it (it must be in
--- shared_preload_libraries); then the observation tables become hypertables partitioned by period.
+-- TimescaleDB branch. The extension is created where the server can load it (it must be in
+-- shared_preload_libraries) and the role may create it; then the observation tables become
+-- hypertables partitioned by period.
 -- On plain PostgreSQL nothing below runs and the same tables stay plain tables.
 DO $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
-       AND current_setting('shared_preload_libraries', true) LIKE '%timescaledb%' THEN
-        CREATE EXTENSION IF NOT EXISTS timescaledb;
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')
+       AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
+        -- Fails when the library is not preloaded or the role may not create it: then stay plain.
+        -- (shared_preload_libraries cannot be read by a non-superuser, so just try.)
+        BEGIN
+            CREATE EXTENSION IF NOT EXISTS timescaledb;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'timescaledb not enabled (%): observation tables stay plain tables', SQLERRM;
+        END;
     END IF;
 END
 $$;

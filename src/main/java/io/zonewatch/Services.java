@@ -2,12 +2,16 @@ package io.zonewatch;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
+import io.zonewatch.auth.TokenService;
 import io.zonewatch.config.Config;
 import io.zonewatch.ops.ServiceMetrics;
 
 import java.time.Clock;
 
-/** What every verticle instance shares: configuration, the pool, the metrics registry, the clock. */
+/**
+ * What every verticle instance shares: configuration, the pool, the metrics registry, the clock and
+ * the token service (one token cache per process, so a revocation reaches every event loop at once).
+ */
 public record Services(Config config, Pool pool, PrometheusMeterRegistry registry, ServiceMetrics metrics,
-                       Clock clock, String schemaVersion) {
+                       Clock clock, String schemaVersion, TokenService tokens) {
 }

@@ -100,14 +100,15 @@ public final class ZoneWatch implements AutoCloseable {
                     .connectingTo(target.connectOptions())
                     .using(vertx)
                     .build();
-            Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion);
+            Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion,
+                    new TokenService(pool));
 
             CatalogRepository catalog = new CatalogRepository(pool);
             await(catalog.seedDefaults(DefaultCatalog.load()));
             Map<String, Indicator> indicators = new LinkedHashMap<>();
             await(catalog.indicators()).forEach(i -> indicators.put(i.code(), i));
             await(new SchemeRepository(pool).seedDefaults(DefaultSchemes.load(indicators)));
-            Optional<String> generated = await(new TokenService(pool).bootstrapAdmin(config.adminToken()));
+            Optional<String> generated = await(services.tokens().bootstrapAdmin(config.adminToken()));
             if (config.demo()) {
                 FeedService feeds = new FeedService(vertx, pool, services.metrics(), clock);
                 await(new DemoLoader(pool, feeds, new RankingService(vertx, pool, clock)).loadIfEmpty());

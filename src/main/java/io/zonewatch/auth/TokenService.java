@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * API tokens: 256 random bits, shown once, stored as SHA-256, one role each (and one platform for the
  * platform role). Successful look-ups are cached for a few seconds so that reads under load do not
- * pay a query per request; a revocation through this instance takes effect at once, through another
- * instance within {@link #CACHE_MILLIS}.
+ * pay a query per request. One instance serves every HTTP verticle of a process, so a revocation
+ * takes effect at once in this process and within {@link #CACHE_MILLIS} in other processes.
  */
 public final class TokenService {
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
@@ -35,6 +35,8 @@ public final class TokenService {
 
     private final Pool pool;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bumped by every revocation: a look-up that started before one must not re-cache its result. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     private record Cached(Principal principal, long expiresAt) {
     }
@@ -65,6 +67,7 @@ public final class TokenService {
         Cached cached = cache.get(key);
         long now = System.currentTimeMillis();
         if (cached != null && cached.expiresAt > now) return Future.succeededFuture(cached.principal);
+        long startedAt = generation.get();
         return pool.preparedQuery(TokenSql.FIND_ACTIVE_BY_HASH).execute(Tuple.of(Buffer.buffer(hash))).map(rows -> {
             if (rows.size() == 0) {
                 cache.remove(key);
@@ -77,7 +80,7 @@ public final class TokenService {
             Principal p = new Principal(row.getLong("id"), row.getString("name"),
                     Role.of(row.getString("role")), row.getString("platform_code"));
             if (cache.size() >= CACHE_MAX) cache.clear();
-            cache.put(key, new Cached(p, now + CACHE_MILLIS));
+            if (generation.get() == startedAt) cache.put(key, new Cached(p, now + CACHE_MILLIS));
             return p;
         });
     }
@@ -143,7 +146,9 @@ public final class TokenService {
     }
 
     public Future<JsonObject> revoke(Principal actor, long id) {
-        return pool.withTransaction(conn -> conn.preparedQuery(TokenSql.FIND_BY_ID).execute(Tuple.of(id)).compose(rows -> {
+        // The lock serialises revocations, so two at once cannot each see "another admin remains".
+        return pool.withTransaction(conn -> conn.query(TokenSql.LOCK_BOOTSTRAP).execute()
+                .compose(locked -> conn.preparedQuery(TokenSql.FIND_BY_ID).execute(Tuple.of(id))).compose(rows -> {
             if (rows.size() == 0) throw ApiException.notFound("没有编号为 " + id + " 的令牌", "no token with id " + id);
             Row token = rows.iterator().next();
             if (token.getOffsetDateTime("revoked_at") != null) return Future.succeededFuture(describe(token));
@@ -160,7 +165,10 @@ public final class TokenService {
                     .compose(v -> AuditLog.record(conn, actor, "token.revoke", "token:" + id, null))
                     .compose(v -> conn.preparedQuery(TokenSql.FIND_BY_ID).execute(Tuple.of(id)))
                     .map(after -> describe(after.iterator().next()));
-        })).onSuccess(v -> cache.clear());
+        })).onSuccess(v -> {
+            generation.incrementAndGet();
+            cache.clear();
+        });
     }
 
     /**

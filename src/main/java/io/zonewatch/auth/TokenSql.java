@@ -44,6 +44,6 @@ final class TokenSql {
 
     static final String PLATFORM_EXISTS = "SELECT 1 FROM platform WHERE code = $1";
 
-    /** Serialises admin bootstrap across service instances starting at the same time. */
+    /** Serialises admin bootstrap and revocations across service instances. */
     static final String LOCK_BOOTSTRAP = "SELECT pg_advisory_xact_lock(23127, 1)";
 }

@@ -29,14 +29,14 @@ public final class CatalogRoutes {
     public void mount(Router router) {
         router.get(Http.API + "/indicators").handler(Http.json(200, ctx -> repository.indicators().map(list ->
                 new JsonObject().put("indicators", new JsonArray(list.stream().map(Indicator::toJson).toList())))));
-        router.get(Http.API + "/indicators/:code").handler(Http.json(200, ctx -> repository.indicator(ctx.pathParam("code"))
+        router.get(Http.API + "/indicators/:code").handler(Http.json(200, ctx -> repository.indicator(Http.codeParam(ctx, "code"))
                 .map(ind -> found(ind, "指标", "indicator", ctx.pathParam("code")).toJson())));
         router.put(Http.API + "/indicators/:code").handler(allow(Role.ADMIN)).handler(this::putIndicator);
 
         router.get(Http.API + "/platforms").handler(Http.json(200, ctx -> repository
-                .platforms(ctx.queryParams().get("type"), ctx.queryParams().get("level"))
+                .platforms(Http.choiceParam(ctx, "type", Platform.TYPES), Http.choiceParam(ctx, "level", Platform.LEVELS))
                 .map(list -> new JsonObject().put("platforms", new JsonArray(list.stream().map(Platform::toJson).toList())))));
-        router.get(Http.API + "/platforms/:code").handler(Http.json(200, ctx -> repository.platform(ctx.pathParam("code"))
+        router.get(Http.API + "/platforms/:code").handler(Http.json(200, ctx -> repository.platform(Http.codeParam(ctx, "code"))
                 .map(p -> found(p, "平台", "platform", ctx.pathParam("code")).toJson())));
         router.put(Http.API + "/platforms/:code").handler(allow(Role.ADMIN)).handler(this::putPlatform);
         router.post(Http.API + "/platforms").handler(allow(Role.ADMIN)).handler(Http.json(200, this::postPlatforms));

@@ -44,7 +44,9 @@ final class IndicatorInput {
                 } catch (NumberFormatException e) {
                     throw invalid("bad_formula", "factor 必须是数字", "factor must be a number");
                 }
-                if (factor.signum() <= 0) throw invalid("bad_formula", "factor 必须大于 0", "factor must be positive");
+                if (factor.signum() <= 0 || factor.precision() > 30 || Math.abs((long) factor.stripTrailingZeros().scale()) > 16) {
+                    throw invalid("bad_formula", "factor 必须是大于 0 的合理数值", "factor must be a positive number of at most 30 digits");
+                }
                 return new Indicator(code, nameZh, nameEn, unit, kind, better, false, Indicator.Formula.RATIO, num, den, factor, null, 0);
             }
             case "growth" -> {

@@ -203,6 +203,10 @@ public final class PlatformInput {
             return null;
         }
         String t = s.trim();
+        if (t.indexOf('\u0000') >= 0) {
+            errors.add(new RowError(row, field, "bad_value", field + " 包含 NUL 字符", field + " contains a NUL character"));
+            return null;
+        }
         return t.isEmpty() ? null : t;
     }
 
@@ -222,7 +226,9 @@ public final class PlatformInput {
         String s = string(row, v, field);
         if (s == null) return null;
         try {
-            return LocalDate.parse(s);
+            LocalDate d = LocalDate.parse(s);
+            if (d.getYear() < 1900 || d.getYear() > 2200) throw new DateTimeParseException("year", s, 0);
+            return d;
         } catch (DateTimeParseException e) {
             errors.add(new RowError(row, field, "bad_date", field + " 必须是 YYYY-MM-DD 格式的日期",
                     field + " must be a date as YYYY-MM-DD, got '" + s + "'"));

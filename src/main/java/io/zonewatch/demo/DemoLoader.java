@@ -56,7 +56,7 @@ public final class DemoLoader {
             long[] rowCount = {0};
             for (String file : DemoDataGenerator.FEED_FILES) {
                 chain = chain.compose(v -> feeds.submit(new FeedSubmission(Principal.SYSTEM, FeedFormat.CSV,
-                                StandardCharsets.UTF_8, resource(file), false, false, null))
+                                StandardCharsets.UTF_8, io.vertx.core.buffer.Buffer.buffer(resource(file)), false, false, null))
                         .map(outcome -> {
                             if (outcome.status() != 201) {
                                 throw new IllegalStateException("demo feed " + file + " was not accepted: " + outcome.body().encode());

@@ -72,7 +72,7 @@ public final class ApiVerticle extends VerticleBase {
     Router router() {
         Router router = Router.router(vertx);
         var pool = services.pool();
-        TokenService tokens = new TokenService(pool);
+        TokenService tokens = services.tokens();
         AuthHandler auth = new AuthHandler(tokens);
         CatalogRepository catalog = new CatalogRepository(pool);
         FeedService feeds = new FeedService(vertx, pool, services.metrics(), services.clock());

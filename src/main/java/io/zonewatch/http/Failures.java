@@ -49,6 +49,12 @@ public final class Failures {
             return new ApiException(503, "database_unavailable", "数据库暂时不可用，请稍后重试",
                     "the database is unavailable, retry later");
         }
+        if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+            // A data exception (bad encoding, out-of-range value) that validation let through: the
+            // client's input, not a server fault.
+            return ApiException.unprocessable("invalid_value", "输入值无法存储（超出范围或含非法字符）",
+                    "a value cannot be stored (out of range or an invalid character)");
+        }
         if (failure == null || statusCode > 0 && statusCode < 500) {
             return switch (statusCode) {
                 case 400 -> ApiException.badRequest("bad_request", "请求格式错误", "malformed request");

@@ -78,6 +78,25 @@ public final class Http {
         return StandardCharsets.UTF_8;
     }
 
+    /**
+     * A code from the path (platform, indicator, scheme): letters, digits, '-' and '_'. Anything else
+     * cannot name a resource and answers 404 without reaching the database.
+     */
+    public static String codeParam(RoutingContext ctx, String name) {
+        String raw = ctx.pathParam(name);
+        if (raw != null && raw.matches("[A-Za-z0-9_-]{1,64}")) return raw;
+        throw ApiException.notFound("不存在：" + (raw == null ? "" : raw.replace("\u0000", "")), "not found");
+    }
+
+    /** An optional query parameter that must be one of the allowed values. */
+    public static String choiceParam(RoutingContext ctx, String name, java.util.Set<String> allowed) {
+        String v = ctx.queryParams().get(name);
+        if (v == null || v.isEmpty()) return null;
+        if (allowed.contains(v)) return v;
+        throw ApiException.badRequest("bad_parameter", name + " 必须是 " + new java.util.TreeSet<>(allowed) + " 之一",
+                name + " must be one of " + new java.util.TreeSet<>(allowed));
+    }
+
     /** A path parameter that must be a positive whole number (an id). */
     public static long idParam(RoutingContext ctx, String name) {
         String raw = ctx.pathParam(name);

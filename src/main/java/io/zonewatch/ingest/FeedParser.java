@@ -151,6 +151,14 @@ final class FeedParser {
                     rows.add(null);
                     continue;
                 }
+                if (hasLineBreak(r)) {
+                    // A statistic never spans lines: this is an unclosed quote swallowing the rows after it.
+                    errors.add(new RowError(line, null, "unbalanced_quote",
+                            "该行的引号未闭合，其后的行被并入了该行（字段中不能有换行）",
+                            "a quote in this row is not closed: the lines after it were swallowed (fields cannot contain line breaks)"));
+                    rows.add(null);
+                    continue;
+                }
                 if (tooLong(r)) {
                     errors.add(new RowError(line, null, "field_too_long", "该行有超过 " + MAX_FIELD_CHARS + " 字符的字段",
                             "the row has a field longer than " + MAX_FIELD_CHARS + " characters"));
@@ -169,6 +177,11 @@ final class FeedParser {
                     "malformed CSV (unbalanced quotes or an overlong line): " + e.getMessage());
         }
         return new Parsed(rows, errors);
+    }
+
+    private static boolean hasLineBreak(CsvRecord r) {
+        for (String f : r.getFields()) if (f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) return true;
+        return false;
     }
 
     private static boolean tooLong(CsvRecord r) {
@@ -306,7 +319,7 @@ final class FeedParser {
                 Map.Entry<String, JsonNode> e = f.next();
                 String logical = JSON_FIELDS.get(e.getKey());
                 if (logical == null) unknown.add(e.getKey());
-                else fields.put(logical, e.getValue());
+                else if (fields.put(logical, e.getValue()) != null) unknown.add(e.getKey() + " (twice)");
             }
             if (!unknown.isEmpty()) {
                 errors.add(new RowError(position, unknown.get(0), "unknown_field", "未识别的字段：" + unknown,

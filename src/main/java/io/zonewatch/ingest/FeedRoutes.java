@@ -82,7 +82,7 @@ public final class FeedRoutes {
             throw ApiException.badRequest("bad_idempotency_key", "Idempotency-Key 应为 1–200 个可见 ASCII 字符",
                     "Idempotency-Key must be 1-200 visible ASCII characters");
         }
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        io.vertx.core.buffer.Buffer body = ctx.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : ctx.body().buffer();
         feeds.submit(new FeedSubmission(principal(ctx), format, charset, body, lenient, dryRun, key))
                 .onSuccess(outcome -> Http.send(ctx, outcome.status(), outcome.body()))
                 .onFailure(ctx::fail);
@@ -90,7 +90,7 @@ public final class FeedRoutes {
 
     private io.vertx.core.Future<JsonObject> list(RoutingContext ctx) {
         String before = ctx.queryParams().get("before");
-        String status = ctx.queryParams().get("status");
+        String status = Http.choiceParam(ctx, "status", java.util.Set.of("accepted", "partial", "rejected"));
         int limit = 50;
         Long beforeId = null;
         try {

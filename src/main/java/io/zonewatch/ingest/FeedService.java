@@ -65,7 +65,11 @@ public final class FeedService {
 
     public Future<FeedOutcome> submit(FeedSubmission s) {
         long started = System.nanoTime();
-        String sha = sha256(s.body());
+        // Hashing (and later parsing) up to 64 MiB is worker-thread work, never event-loop work.
+        return vertx.executeBlocking(() -> sha256(s.body().getBytes()), false).compose(sha -> submit(s, sha, started));
+    }
+
+    private Future<FeedOutcome> submit(FeedSubmission s, String sha, long started) {
         Future<FeedOutcome> earlier = s.dryRun() ? Future.succeededFuture(null) : findEarlier(pool, s, sha, true);
         return earlier.compose(replay -> {
             if (replay != null) {
@@ -93,7 +97,7 @@ public final class FeedService {
     Validation validate(FeedSubmission s, Catalog catalog) {
         FeedParser.Parsed parsed;
         try {
-            parsed = FeedParser.parse(s.format(), s.body(), s.charset());
+            parsed = FeedParser.parse(s.format(), s.body().getBytes(), s.charset());
         } catch (FeedRejection e) {
             return new Validation(0, List.of(), List.of(e.error()), 0, e.error());
         }
@@ -194,7 +198,8 @@ public final class FeedService {
             if (replay != null) return Future.succeededFuture(replay);
             return insertFeed(conn, s, sha, status, v)
                     .compose(feed -> lockKeys(conn, v.valid())
-                            .compose(x -> writeBatches(conn, feed.getLong("id"), v.valid()))
+                            .compose(x -> conn.query(FeedSql.RECORDING_INSTANT).execute())
+                            .compose(at -> writeBatches(conn, feed.getLong("id"), at.iterator().next().getOffsetDateTime("at"), v.valid()))
                             .compose(counts -> conn.preparedQuery(FeedSql.UPDATE_COUNTS)
                                     .execute(Tuple.of(feed.getLong("id"), counts[0], counts[1], counts[2]))
                                     .compose(x -> AuditLog.record(conn, s.submitter(), "feed.submit", "feed:" + feed.getLong("id"),
@@ -222,7 +227,7 @@ public final class FeedService {
         JsonArray errors = new JsonArray();
         v.errors().stream().limit(MAX_ERRORS).forEach(e -> errors.add(e.toJson()));
         Object[] params = {s.submitter().tokenId(), s.submitter().name(), s.format().code(), s.mode(), sha,
-                (long) s.body().length, s.idempotencyKey(), status, v.rows(), 0, 0, 0, v.rejectedRows(), errors,
+                (long) s.body().length(), s.idempotencyKey(), status, v.rows(), 0, 0, 0, v.rejectedRows(), errors,
                 v.errors().size() > MAX_ERRORS};
         return conn.preparedQuery(FeedSql.INSERT_FEED).execute(Tuple.from(params))
                 .map(rows -> new JsonObject().put("id", rows.iterator().next().getLong("id")));
@@ -237,16 +242,16 @@ public final class FeedService {
     }
 
     /** Returns {inserted, revised, unchanged}. */
-    private static Future<long[]> writeBatches(SqlConnection conn, long feedId, List<ValidRow> rows) {
-        return runBatches(conn, FeedSql.WRITE_BATCH, rows, feedId);
+    private static Future<long[]> writeBatches(SqlConnection conn, long feedId, java.time.OffsetDateTime at, List<ValidRow> rows) {
+        return runBatches(conn, FeedSql.WRITE_BATCH, rows, feedId, at);
     }
 
-    private static Future<long[]> runBatches(SqlClient client, String sql, List<ValidRow> rows, Long feedId) {
+    private static Future<long[]> runBatches(SqlClient client, String sql, List<ValidRow> rows, Long feedId, java.time.OffsetDateTime at) {
         long[] totals = new long[3];
         Future<Void> chain = Future.succeededFuture();
         for (int from = 0; from < rows.size(); from += BATCH_ROWS) {
             List<ValidRow> batch = rows.subList(from, Math.min(rows.size(), from + BATCH_ROWS));
-            chain = chain.compose(v -> client.preparedQuery(sql).execute(batchTuple(batch, feedId)).map(result -> {
+            chain = chain.compose(v -> client.preparedQuery(sql).execute(batchTuple(batch, feedId, at)).map(result -> {
                 Row r = result.iterator().next();
                 totals[0] += r.getLong("inserted");
                 totals[1] += r.getLong("revised");
@@ -257,7 +262,7 @@ public final class FeedService {
         return chain.map(totals);
     }
 
-    private static Tuple batchTuple(List<ValidRow> batch, Long feedId) {
+    private static Tuple batchTuple(List<ValidRow> batch, Long feedId, java.time.OffsetDateTime at) {
         int n = batch.size();
         String[] platform = new String[n], indicator = new String[n], value = new String[n], status = new String[n], note = new String[n];
         LocalDate[] period = new LocalDate[n];
@@ -271,13 +276,13 @@ public final class FeedService {
             note[i] = r.note();
         }
         Tuple t = Tuple.of(platform, indicator, period, value, status, note);
-        return feedId == null ? t : t.addLong(feedId);
+        return feedId == null ? t : t.addLong(feedId).addOffsetDateTime(at);
     }
 
     private Future<FeedOutcome> preview(FeedSubmission s, Validation v) {
         String status = !v.storable(s.lenient()) ? "rejected" : v.rejectedRows() == 0 ? "accepted" : "partial";
         Future<long[]> counts = "rejected".equals(status) ? Future.succeededFuture(new long[3])
-                : runBatches(pool, FeedSql.PREVIEW_BATCH, v.valid(), null);
+                : runBatches(pool, FeedSql.PREVIEW_BATCH, v.valid(), null, null);
         return counts.map(c -> {
             JsonArray errors = new JsonArray();
             v.errors().stream().limit(MAX_ERRORS).forEach(e -> errors.add(e.toJson()));

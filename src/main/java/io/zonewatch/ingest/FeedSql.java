@@ -16,14 +16,31 @@ final class FeedSql {
 
     static final String LOCK_BUCKETS = "SELECT pg_advisory_xact_lock($1, b) FROM unnest($2::int[]) AS b";
 
+    /**
+     * The instant a feed's versions are recorded at, taken after its key locks: writers of the same
+     * keys get increasing instants, so asOf never sees a later revision without the earlier ones.
+     */
+    static final String RECORDING_INSTANT = "SELECT clock_timestamp() AS at";
+
     static final String FEED_COLUMNS = """
             id, received_at, submitted_by, submitter, format, mode, content_sha256, size_bytes, idempotency_key,
             status, rows, inserted, revised, unchanged, rejected, errors, errors_truncated""";
 
+    /**
+     * The feed a resent file repeats: same content, format and mode, fully accepted, and still in
+     * force (no later version of any key it wrote). A file resent after other revisions, or one that
+     * was only partly stored, is processed again: resending it means "these are the values".
+     */
     static final String FIND_REPLAY = "SELECT " + FEED_COLUMNS + """
-             FROM feed
-            WHERE content_sha256 = $1 AND format = $2 AND mode = $3 AND status <> 'rejected'
-            ORDER BY id LIMIT 1
+             FROM feed f
+            WHERE content_sha256 = $1 AND format = $2 AND mode = $3 AND status = 'accepted'
+              AND NOT EXISTS (
+                    SELECT 1 FROM observation_version mine
+                    JOIN observation_version later
+                      ON later.platform_code = mine.platform_code AND later.indicator_code = mine.indicator_code
+                     AND later.period = mine.period AND later.revision > mine.revision
+                    WHERE mine.feed_id = f.id)
+            ORDER BY id DESC LIMIT 1
             """;
 
     static final String FIND_BY_IDEMPOTENCY_KEY = "SELECT " + FEED_COLUMNS + """
@@ -91,12 +108,12 @@ final class FeedSql {
             , versions AS (
                 INSERT INTO observation_version (platform_code, indicator_code, period, revision, value, status, note,
                                                  feed_id, recorded_at)
-                SELECT platform_code, indicator_code, period, coalesce(old_revision, 0) + 1, value, status, note, $7, now()
+                SELECT platform_code, indicator_code, period, coalesce(old_revision, 0) + 1, value, status, note, $7, $8
                 FROM classified WHERE outcome <> 'unchanged'
             ), moved AS (
                 INSERT INTO observation_current AS c (platform_code, indicator_code, period, revision, value, status,
                                                       feed_id, recorded_at)
-                SELECT platform_code, indicator_code, period, coalesce(old_revision, 0) + 1, value, status, $7, now()
+                SELECT platform_code, indicator_code, period, coalesce(old_revision, 0) + 1, value, status, $7, $8
                 FROM classified WHERE outcome <> 'unchanged'
                 ON CONFLICT (platform_code, indicator_code, period) DO UPDATE
                    SET revision = excluded.revision, value = excluded.value, status = excluded.status,

@@ -22,6 +22,9 @@ final class RowValidator {
     /** Larger magnitudes are typing or unit errors for any statistic of one platform. */
     static final BigDecimal MAX_ABS = new BigDecimal("1e15");
     static final int MAX_NOTE = 1000;
+    /** Beyond these a value is not a statistic (and 1e-900000000 would cost gigabytes to print). */
+    static final int MAX_SCALE = 16;
+    static final int MAX_PRECISION = 30;
     private static final Set<String> STATUSES = Set.of("A", "P", "E", "B");
 
     private final Catalog catalog;
@@ -90,6 +93,14 @@ final class RowValidator {
         BigDecimal value = number(r, errors);
         if (value != null && r.unitMultiplier() != null) value = applyMultiplier(r, value, errors);
         if (value != null && indicator != null) value = convertUnit(r, indicator, value, errors);
+        if (value != null && value.signum() != 0) {
+            BigDecimal plain = value.stripTrailingZeros();
+            if (plain.scale() > MAX_SCALE || plain.precision() > MAX_PRECISION) {
+                errors.add(err(r, c.value(), "out_of_range", "数值 " + shown(r) + " 的精度超出范围（最多 " + MAX_SCALE + " 位小数、" + MAX_PRECISION + " 位有效数字）",
+                        "value " + shown(r) + " has too many digits (at most " + MAX_SCALE + " decimals and " + MAX_PRECISION + " significant digits)"));
+                value = null;
+            }
+        }
         if (value != null && value.abs().compareTo(MAX_ABS) > 0) {
             errors.add(err(r, c.value(), "out_of_range", "数值 " + shown(r) + " 超出合理范围（绝对值不超过 1e15）",
                     "value " + shown(r) + " is out of range (absolute value at most 1e15)"));
@@ -108,6 +119,9 @@ final class RowValidator {
                         "invalid status '" + clip(r.status()) + "': expected A (normal), P (provisional), E (estimated) or B (break)"));
             }
         }
+        if (r.note() != null && r.note().indexOf('\u0000') >= 0) {
+            errors.add(err(r, c.note(), "bad_text", "备注包含 NUL 字符", "the note contains a NUL character"));
+        }
         if (r.note() != null && r.note().length() > MAX_NOTE) {
             errors.add(err(r, c.note(), "note_too_long", "备注超过 " + MAX_NOTE + " 字符", "note is longer than " + MAX_NOTE + " characters"));
         }
@@ -123,7 +137,13 @@ final class RowValidator {
             errors.add(missing(r, col));
             return null;
         }
-        if (v instanceof BigDecimal d) return d;
+        if (v instanceof BigDecimal d) {
+            if (Math.abs((long) d.scale()) > 1000 || d.precision() > 1000) {
+                errors.add(err(r, col, "out_of_range", "数值超出范围", "value is out of range"));
+                return null;
+            }
+            return d;
+        }
         if (v instanceof BigInteger i) return new BigDecimal(i);
         String s = v.toString().trim();
         if (!NUMBER.matcher(s).matches()) {
@@ -136,7 +156,9 @@ final class RowValidator {
             return null;
         }
         try {
-            return new BigDecimal(s);
+            BigDecimal d = new BigDecimal(s);
+            if (Math.abs((long) d.scale()) > 1000 || d.precision() > 1000) throw new NumberFormatException();
+            return d;
         } catch (NumberFormatException | ArithmeticException e) {
             // An exponent beyond what BigDecimal can scale: far outside any statistic.
             errors.add(err(r, col, "out_of_range", "数值 '" + clip(s) + "' 超出范围", "value '" + clip(s) + "' is out of range"));

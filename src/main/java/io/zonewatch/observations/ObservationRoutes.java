@@ -43,7 +43,7 @@ public final class ObservationRoutes {
     }
 
     private Future<JsonObject> read(RoutingContext ctx) {
-        String code = ctx.pathParam("code");
+        String code = Http.codeParam(ctx, "code");
         Principal who = principal(ctx);
         if (!who.maySee(code)) throw ApiException.forbidden();
         Period from = period(ctx, "from", EARLIEST);
@@ -119,13 +119,21 @@ public final class ObservationRoutes {
      */
     static OffsetDateTime asOf(String v) {
         if (v == null || v.isBlank()) return null;
+        OffsetDateTime parsed = parseAsOf(v);
+        if (parsed.getYear() < Period.MIN_YEAR || parsed.getYear() > Period.MAX_YEAR + 1) {
+            throw ApiException.badRequest("bad_parameter", "asOf 超出范围", "asOf is out of range");
+        }
+        return parsed;
+    }
+
+    private static OffsetDateTime parseAsOf(String v) {
         try {
             // A literal + in a query string arrives as a space unless the client encoded it.
             return OffsetDateTime.parse(v.trim().replace(' ', '+'));
         } catch (DateTimeParseException e) {
             try {
                 return LocalDate.parse(v.trim()).plusDays(1).atStartOfDay(Period.CHINA).toOffsetDateTime().minusNanos(1000);
-            } catch (DateTimeParseException e2) {
+            } catch (java.time.DateTimeException e2) {
                 throw ApiException.badRequest("bad_parameter", "asOf 应为 ISO-8601 时间（如 2025-03-01T10:00:00+08:00）或日期",
                         "asOf must be an ISO-8601 instant (e.g. 2025-03-01T10:00:00+08:00) or a date");
             }

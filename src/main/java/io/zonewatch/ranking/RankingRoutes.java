@@ -55,7 +55,7 @@ public final class RankingRoutes {
 
         router.get(Http.API + "/platforms/:code/ranking").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER, Role.PLATFORM))
                 .handler(Http.json(200, ctx -> {
-                    String code = ctx.pathParam("code");
+                    String code = Http.codeParam(ctx, "code");
                     if (!principal(ctx).maySee(code)) throw ApiException.forbidden();
                     return catalog.platform(code).compose(p -> {
                         if (p == null) throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
@@ -70,7 +70,7 @@ public final class RankingRoutes {
     }
 
     private Future<JsonObject> scheme(RoutingContext ctx) {
-        String code = ctx.pathParam("code");
+        String code = Http.codeParam(ctx, "code");
         Integer version = null;
         if (ctx.queryParams().get("version") != null) {
             try {

@@ -130,6 +130,32 @@ class AccessTest {
     }
 
     @Test
+    void concurrentRevocationsLeaveAnAdmin() throws Exception {
+        // Its own service: whichever admin survives, the other tests keep theirs.
+        try (TestService own = TestService.start()) {
+            List<Long> admins = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                admins.add(own.api.postJson("/api/v1/tokens", ADMIN, new JsonObject().put("role", "admin")).json().getLong("id"));
+            }
+            own.api.get("/api/v1/tokens", ADMIN).json().getJsonArray("tokens").stream().map(JsonObject.class::cast)
+                    .filter(t -> "admin".equals(t.getString("role")) && !admins.contains(t.getLong("id")))
+                    .forEach(t -> admins.add(t.getLong("id")));
+            assertEquals(3, admins.size());
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(admins.size());
+            try {
+                var calls = admins.stream().map(id -> java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> own.api.delete("/api/v1/tokens/" + id, ADMIN).status(), pool)).toList();
+                List<Integer> statuses = new java.util.ArrayList<>();
+                for (var c : calls) statuses.add(c.get());
+                assertTrue(statuses.contains(409), statuses.toString());
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(1, own.scalar("SELECT count(*) FROM api_token WHERE role = 'admin' AND revoked_at IS NULL"));
+        }
+    }
+
+    @Test
     void tokenRequestsAreValidated() {
         assertEquals("bad_role", api.postJson("/api/v1/tokens", ADMIN, new JsonObject().put("role", "mayor")).json().getString("error"));
         assertEquals("platform_required", api.postJson("/api/v1/tokens", ADMIN, new JsonObject().put("role", "platform")).json().getString("error"));

@@ -84,6 +84,12 @@ class CatalogApiTest {
                 platform("x").put("activeFrom", "2020-01-01").put("activeTo", "2019-01-01")).json().getString("error"));
         assertEquals("code_mismatch", api.put("/api/v1/platforms/P1", ADMIN, platform("x").put("code", "P2")).json().getString("error"));
         assertEquals(404, api.get("/api/v1/platforms/P1", ADMIN).status());
+        assertEquals("bad_date", api.put("/api/v1/platforms/P1", ADMIN, platform("x").put("activeTo", "+9999999-01-01")).json().getString("error"));
+        assertEquals("bad_value", api.put("/api/v1/platforms/P1", ADMIN, platform("a\u0000b")).json().getString("error"));
+        assertEquals(404, api.get("/api/v1/platforms/a%00b", ADMIN).status());
+        assertEquals(404, api.get("/api/v1/indicators/a%00b", ADMIN).status());
+        assertEquals(400, api.get("/api/v1/platforms?type=%00", ADMIN).status());
+        assertEquals(400, api.get("/api/v1/platforms?level=galactic", ADMIN).status());
     }
 
     @Test

@@ -192,12 +192,16 @@ class FeedApiTest {
                 arguments("percent", "FA,tax_revenue,2022Q1,12%,,,", "not_a_number", "value"),
                 arguments("huge exponent", "FA,tax_revenue,2022Q1,1e400,,,", "out_of_range", "value"),
                 arguments("absurd exponent", "FA,tax_revenue,2022Q1,1e99999999999,,,", "out_of_range", "value"),
+                arguments("tiny exponent", "FA,tax_revenue,2022Q1,1e-20000,,,", "out_of_range", "value"),
+                arguments("absurdly tiny exponent", "FA,tax_revenue,2022Q1,1e-900000000,,,", "out_of_range", "value"),
+                arguments("too many digits", "FA,tax_revenue,2022Q1,0.12345678901234567890123456789012,,,", "out_of_range", "value"),
                 arguments("empty value", "FA,tax_revenue,2022Q1,,,,", "missing_value", "value"),
                 arguments("negative flow", "FA,tax_revenue,2022Q1,-5,,,", "negative_value", "value"),
                 arguments("unknown unit", "FA,tax_revenue,2022Q1,5,公斤,,", "unknown_unit", "unit"),
                 arguments("unit of another indicator", "FA,employees,2022Q1,5,万元,,", "unknown_unit", "unit"),
                 arguments("bad status", "FA,tax_revenue,2022Q1,5,,X,", "bad_status", "status"),
-                arguments("too few fields", "FA,tax_revenue,2022Q1", "bad_field_count", null));
+                arguments("too few fields", "FA,tax_revenue,2022Q1", "bad_field_count", null),
+                arguments("unclosed quote", "FA,tax_revenue,2022Q1,5,,,\"see table 3\nFA,tax_revenue,2022Q2,6,,,", "unbalanced_quote", null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -272,6 +276,46 @@ class FeedApiTest {
         assertEquals(2, lenient.json().getInteger("rejected"));
         assertNull(current("FA", "tax_revenue", "2021-01-01"));
         assertEquals(new BigDecimal("3"), current("FA", "tax_revenue", "2021-04-01"));
+    }
+
+    @Test
+    void jsonTextWithNulAndDuplicateFieldsIsRefusedNot500() {
+        JsonObject nul = new JsonObject().put("observations", new JsonArray().add(new JsonObject().put("platform", "FB")
+                .put("indicator", "tax_revenue").put("period", "2018Q1").put("value", 1).put("note", "a\u0000b")));
+        Api.Response r = api.postJson("/api/v1/feeds", bureau, nul);
+        assertEquals(422, r.status(), r.toString());
+        assertEquals("bad_text", r.array("errors").getJsonObject(0).getString("code"));
+        Api.Response twice = api.post("/api/v1/feeds", bureau, "application/json",
+                "{\"observations\":[{\"platform\":\"FB\",\"platform_code\":\"FA\",\"indicator\":\"tax_revenue\",\"period\":\"2018Q1\",\"value\":1}]}");
+        assertEquals(422, twice.status());
+        assertEquals("unknown_field", twice.array("errors").getJsonObject(0).getString("code"));
+    }
+
+    @Test
+    void resendingAnOlderFileRevertsTheValuesItCarries() {
+        String a = HEADER + "FB,water_consumption,2018Q2,100,,,\n";
+        String b = HEADER + "FB,water_consumption,2018Q2,200,,,\n";
+        assertEquals(201, api.feed(bureau, a, null).status());
+        assertEquals(201, api.feed(bureau, b, null).status());
+        Api.Response again = api.feed(bureau, a, null);
+        assertEquals(201, again.status(), "superseded by b: processed again, not a replay");
+        assertEquals(1, again.json().getInteger("revised"));
+        assertEquals(new BigDecimal("100"), current("FB", "water_consumption", "2018-04-01"));
+        assertEquals(200, api.feed(bureau, a, null).status(), "now in force again: a replay");
+    }
+
+    @Test
+    void aPartlyStoredFileResentAfterAFixStoresTheRest() {
+        String csv = HEADER + "FB,energy_consumption,2018Q3,10,,,\nFLATER,energy_consumption,2018Q3,20,,,\n";
+        Api.Response first = api.feed(bureau, csv, "mode=lenient");
+        assertEquals("partial", first.json().getString("status"));
+        service.platforms("FLATER,Later zone,county,other,温州市,,,\n");
+        Api.Response second = api.feed(bureau, csv, "mode=lenient");
+        assertEquals(201, second.status(), second.toString());
+        assertEquals("accepted", second.json().getString("status"));
+        assertEquals(1, second.json().getInteger("inserted"));
+        assertEquals(1, second.json().getInteger("unchanged"));
+        assertEquals(new BigDecimal("20"), current("FLATER", "energy_consumption", "2018-07-01"));
     }
 
     @Test
@@ -411,6 +455,9 @@ class FeedApiTest {
             assertEquals(writers, service.scalar("SELECT max(revision)" + where));
             assertEquals(writers, service.scalar("SELECT revision FROM observation_current WHERE platform_code = '" + p
                     + "' AND indicator_code = 'rd_expenditure' AND period = '2020-01-01'"));
+            // Recording instants follow revisions, so asOf never shows a later revision without the earlier ones.
+            assertEquals(0, service.scalar("SELECT count(*) FROM (SELECT recorded_at < lag(recorded_at) OVER (ORDER BY revision) AS back"
+                    + where + ") t WHERE back"));
         }
     }
 

@@ -92,11 +92,13 @@ class ObservationApiTest {
 
     @Test
     void badQueriesAreClientErrors() {
-        for (String q : List.of("from=2024Q5", "to=24Q1", "from=2024Q3&to=2024Q1", "indicator=gdp", "asOf=soon")) {
+        for (String q : List.of("from=2024Q5", "to=24Q1", "from=2024Q3&to=2024Q1", "indicator=gdp", "asOf=soon",
+                "asOf=%2B999999999-12-31", "asOf=9999-01-01")) {
             Api.Response r = api.get("/api/v1/platforms/OB/observations?" + q, ADMIN);
             assertEquals(400, r.status(), q);
             assertFalse(r.json().getString("error").isBlank());
         }
         assertEquals(404, api.get("/api/v1/platforms/NOPE/observations", ADMIN).status());
+        assertEquals(404, api.get("/api/v1/platforms/a%00b/observations", ADMIN).status());
     }
 }
