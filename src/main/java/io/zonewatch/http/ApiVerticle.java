@@ -17,6 +17,7 @@ import io.zonewatch.ingest.FeedService;
 import io.zonewatch.observations.ObservationRoutes;
 import io.zonewatch.observations.ObservationService;
 import io.zonewatch.ops.OpsRoutes;
+import io.zonewatch.ops.PageRoutes;
 import io.zonewatch.ranking.RankingRoutes;
 import io.zonewatch.ranking.RankingService;
 import io.zonewatch.ranking.RankingViews;
@@ -78,6 +79,7 @@ public final class ApiVerticle extends VerticleBase {
         FeedService feeds = new FeedService(vertx, pool, services.metrics(), services.clock());
 
         new OpsRoutes(vertx, pool, services.registry(), services.schemaVersion()).mount(router);
+        new PageRoutes().mount(router);
 
         // Authentication is asynchronous and runs before any body is read (an unauthenticated client must
         // not make us buffer a 64-MiB feed): hold the body back until a BodyHandler asks for it.
