@@ -116,6 +116,8 @@ CREATE TABLE observation_current (
     PRIMARY KEY (platform_code, indicator_code, period)
 );
 CREATE INDEX observation_current_indicator_idx ON observation_current (indicator_code, period);
+-- Per-period questions (who reported for 2025Q3, when did its data last change) without a full scan.
+CREATE INDEX observation_current_period_idx ON observation_current (period, platform_code);
 
 CREATE TABLE audit_log (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -25,6 +25,7 @@ import io.zonewatch.ingest.FeedService;
 import io.zonewatch.ops.ServiceMetrics;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.ranking.DefaultSchemes;
+import io.zonewatch.ranking.RankingScheduler;
 import io.zonewatch.ranking.RankingService;
 import io.zonewatch.ranking.SchemeRepository;
 import java.util.LinkedHashMap;
@@ -52,10 +53,13 @@ public final class ZoneWatch implements AutoCloseable {
     private final Pool pool;
     private final int port;
     private final ApiVerticle api;
+    private final RankingScheduler scheduler;
     private final Optional<String> generatedAdminToken;
     private volatile boolean closed;
 
-    private ZoneWatch(EmbeddedDatabase embedded, Vertx vertx, Pool pool, ApiVerticle api, Optional<String> generatedAdminToken) {
+    private ZoneWatch(EmbeddedDatabase embedded, Vertx vertx, Pool pool, ApiVerticle api, RankingScheduler scheduler,
+                      Optional<String> generatedAdminToken) {
+        this.scheduler = scheduler;
         this.embedded = embedded;
         this.vertx = vertx;
         this.pool = pool;
@@ -123,10 +127,12 @@ public final class ZoneWatch implements AutoCloseable {
                 return verticle;
             }, new DeploymentOptions().setInstances(config.httpInstances())));
             ApiVerticle first = instances.get(0);
+            RankingScheduler scheduler = new RankingScheduler(pool, new RankingService(vertx, pool, clock), clock, config);
+            await(vertx.deployVerticle(scheduler));
             int port = first.actualPort();
             LOG.info("ZoneWatch listening on port {} ({} HTTP instances, database {})",
                     port, config.httpInstances(), target.describe());
-            return new ZoneWatch(embedded, vertx, pool, first, generated);
+            return new ZoneWatch(embedded, vertx, pool, first, scheduler, generated);
         } catch (RuntimeException e) {
             if (vertx != null) await(vertx.close());
             if (embedded != null) embedded.close();
@@ -146,6 +152,11 @@ public final class ZoneWatch implements AutoCloseable {
     /** The HTTP endpoints, as "METHOD /path/{param}". */
     public java.util.SortedSet<String> endpoints() {
         return api.endpoints();
+    }
+
+    /** The ranking scheduler, so that a round can be triggered (tests, operations). */
+    public RankingScheduler rankingScheduler() {
+        return scheduler;
     }
 
     public Vertx vertx() {

@@ -24,7 +24,10 @@ public record Config(
         boolean demo,
         long maxFeedBytes,
         long maxBodyBytes,
-        int shutdownTimeoutSeconds) {
+        int shutdownTimeoutSeconds,
+        int rankingScheduleSeconds,
+        java.time.MonthDay rankingYearEndDeadline,
+        double rankingCompleteness) {
 
     public static final String HTTP_PORT = "ZONEWATCH_HTTP_PORT";
     public static final String HTTP_HOST = "ZONEWATCH_HTTP_HOST";
@@ -42,6 +45,9 @@ public record Config(
     public static final String MAX_FEED_BYTES = "ZONEWATCH_MAX_FEED_BYTES";
     public static final String MAX_BODY_BYTES = "ZONEWATCH_MAX_BODY_BYTES";
     public static final String SHUTDOWN_TIMEOUT_S = "ZONEWATCH_SHUTDOWN_TIMEOUT_S";
+    public static final String RANKING_SCHEDULE_S = "ZONEWATCH_RANKING_SCHEDULE_S";
+    public static final String RANKING_YEAR_END_DEADLINE = "ZONEWATCH_RANKING_YEAR_END_DEADLINE";
+    public static final String RANKING_COMPLETENESS = "ZONEWATCH_RANKING_COMPLETENESS";
 
     public static Config fromEnvironment() {
         return from(System.getenv());
@@ -65,7 +71,10 @@ public record Config(
                 r.bool(DEMO, false),
                 r.longValue(MAX_FEED_BYTES, 64L << 20, 1024, 1L << 34),
                 r.longValue(MAX_BODY_BYTES, 4L << 20, 1024, 1L << 30),
-                r.integer(SHUTDOWN_TIMEOUT_S, 10, 0, 600));
+                r.integer(SHUTDOWN_TIMEOUT_S, 10, 0, 600),
+                r.integer(RANKING_SCHEDULE_S, 300, 0, 86_400),
+                r.monthDay(RANKING_YEAR_END_DEADLINE, java.time.MonthDay.of(4, 30)),
+                r.integer(RANKING_COMPLETENESS, 95, 1, 100) / 100.0);
     }
 
     public boolean embeddedDatabase() {
@@ -94,6 +103,16 @@ public record Config(
 
         int integer(String name, int def, int min, int max) {
             return (int) longValue(name, def, min, max);
+        }
+
+        java.time.MonthDay monthDay(String name, java.time.MonthDay def) {
+            Optional<String> v = string(name);
+            if (v.isEmpty()) return def;
+            try {
+                return java.time.MonthDay.parse("--" + v.get());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(name + " must be a month and day as MM-DD, got '" + v.get() + "'");
+            }
         }
 
         boolean bool(String name, boolean def) {

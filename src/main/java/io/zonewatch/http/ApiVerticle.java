@@ -59,7 +59,8 @@ public final class ApiVerticle extends VerticleBase {
     public java.util.SortedSet<String> endpoints() {
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
         for (var route : router.getRoutes()) {
-            if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) continue;
+            // Middleware (no method) and prefix routes (static assets) are not endpoints of the contract.
+            if (route.getPath() == null || !route.isExactPath() || route.methods() == null || route.methods().isEmpty()) continue;
             String path = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
             route.methods().forEach(m -> out.add(m.name() + " " + path));
         }

@@ -176,4 +176,39 @@ final class RankingSql {
             WHERE e.rank IS NOT NULL OR n.reason IS NOT NULL
             ORDER BY o.year
             """;
+
+    // ---- schedule ----
+
+    /** Singleton scheduled work across service instances: whoever takes the lock does the round. */
+    static final String TRY_SCHEDULE_LOCK = "SELECT pg_try_advisory_xact_lock(23132, 1) AS locked";
+
+    /**
+     * Share of the platforms expected to report for a period (active then, and reporting in the four
+     * quarters before) that have reported something for it.
+     */
+    static final String COMPLETENESS = """
+            WITH expected AS (
+                SELECT DISTINCT o.platform_code
+                FROM observation_current o JOIN platform p ON p.code = o.platform_code
+                WHERE o.period >= $2 AND o.period < $1
+                  AND (p.active_from IS NULL OR p.active_from <= $3)
+                  AND (p.active_to IS NULL OR p.active_to >= $1)
+            ), reported AS (
+                SELECT DISTINCT platform_code FROM observation_current WHERE period = $1
+            )
+            SELECT (SELECT count(*) FROM expected) AS expected,
+                   (SELECT count(*) FROM expected e JOIN reported r USING (platform_code)) AS reported
+            """;
+
+    /** When the data a run of this period reads last changed. */
+    static final String DATA_CHANGED = """
+            SELECT max(recorded_at) AS changed FROM observation_current WHERE period = ANY($1)
+            """;
+
+    /** The newest run of a scheme for a period (quarter NULL: year-end). */
+    static final String NEWEST_RUN = """
+            SELECT scheme_version, data_as_of FROM ranking_run
+            WHERE scheme_code = $1 AND year = $2 AND quarter IS NOT DISTINCT FROM $3
+            ORDER BY id DESC LIMIT 1
+            """;
 }

@@ -33,6 +33,11 @@ public final class TestService implements AutoCloseable {
     }
 
     public static TestService start(Map<String, String> extraEnv) {
+        return start(extraEnv, java.time.Clock.systemUTC());
+    }
+
+    /** With a clock of the test's choosing: "today" decides which quarters have ended. */
+    public static TestService start(Map<String, String> extraEnv, java.time.Clock clock) {
         DbTarget db = TestDatabase.newDatabase();
         Map<String, String> env = new HashMap<>();
         env.put(Config.DB_URL, "postgresql://" + db.host() + ":" + db.port() + "/" + db.database());
@@ -43,8 +48,9 @@ public final class TestService implements AutoCloseable {
         env.put(Config.HTTP_INSTANCES, "1");
         env.put(Config.DB_POOL_SIZE, "4");
         env.put(Config.ADMIN_TOKEN, ADMIN);
+        env.put(Config.RANKING_SCHEDULE_S, "0");
         env.putAll(extraEnv);
-        return new TestService(ZoneWatch.start(Config.from(env)), db);
+        return new TestService(ZoneWatch.start(Config.from(env), clock), db);
     }
 
     /** A single number from SQL, e.g. a count. */
