@@ -110,3 +110,20 @@ JOIN target_current t ON t.platform_code = o.platform_code AND t.indicator_code 
 JOIN platform p ON p.code = o.platform_code
 LEFT JOIN alert a ON a.rule = 'target_progress' AND a.platform_code = o.platform_code
                  AND a.indicator_code = o.indicator_code AND a.period = o.period AND a.state <> 'resolved';
+
+-- Durable evaluation markers: a feed or a published run whose warnings are not evaluated yet is
+-- picked up by the next round, even after a crash between its commit and its evaluation.
+ALTER TABLE feed ADD COLUMN alerts_evaluated_at timestamptz;
+CREATE INDEX feed_alerts_pending_idx ON feed (id) WHERE alerts_evaluated_at IS NULL AND status <> 'rejected';
+ALTER TABLE ranking_run ADD COLUMN alerts_evaluated_at timestamptz;
+
+CREATE OR REPLACE FUNCTION ranking_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'ranking_run' AND TG_OP = 'UPDATE'
+       AND (to_jsonb(NEW) - 'published_at' - 'published_by' - 'alerts_evaluated_at')
+         = (to_jsonb(OLD) - 'published_at' - 'published_by' - 'alerts_evaluated_at') THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'ranking runs are immutable (% on %)', TG_OP, TG_TABLE_NAME;
+END
+$$;

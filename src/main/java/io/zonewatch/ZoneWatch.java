@@ -12,6 +12,10 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.zonewatch.alerts.AlertService;
+import io.zonewatch.alerts.AlertWorker;
+import io.zonewatch.alerts.DefaultRules;
+import io.zonewatch.alerts.GrafanaNotifier;
 import io.zonewatch.auth.TokenService;
 import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.catalog.DefaultCatalog;
@@ -54,12 +58,18 @@ public final class ZoneWatch implements AutoCloseable {
     private final int port;
     private final ApiVerticle api;
     private final RankingScheduler scheduler;
+    private final AlertService alerts;
+    private final AlertWorker alertWorker;
+    private final GrafanaNotifier grafana;
     private final Optional<String> generatedAdminToken;
     private volatile boolean closed;
 
     private ZoneWatch(EmbeddedDatabase embedded, Vertx vertx, Pool pool, ApiVerticle api, RankingScheduler scheduler,
-                      Optional<String> generatedAdminToken) {
+                      AlertService alerts, AlertWorker alertWorker, GrafanaNotifier grafana, Optional<String> generatedAdminToken) {
         this.scheduler = scheduler;
+        this.alerts = alerts;
+        this.alertWorker = alertWorker;
+        this.grafana = grafana;
         this.embedded = embedded;
         this.vertx = vertx;
         this.pool = pool;
@@ -112,6 +122,8 @@ public final class ZoneWatch implements AutoCloseable {
             Map<String, Indicator> indicators = new LinkedHashMap<>();
             await(catalog.indicators()).forEach(i -> indicators.put(i.code(), i));
             await(new SchemeRepository(pool).seedDefaults(DefaultSchemes.load(indicators)));
+            AlertService alerts = new AlertService(vertx, pool, services.metrics(), clock);
+            await(alerts.seedDefaults(DefaultRules.load()));
             Optional<String> generated = await(services.tokens().bootstrapAdmin(config.adminToken()));
             if (config.demo()) {
                 FeedService feeds = new FeedService(vertx, pool, services.metrics(), clock);
@@ -129,10 +141,18 @@ public final class ZoneWatch implements AutoCloseable {
             ApiVerticle first = instances.get(0);
             RankingScheduler scheduler = new RankingScheduler(pool, new RankingService(vertx, pool, clock), clock, config);
             await(vertx.deployVerticle(scheduler));
+            AlertWorker alertWorker = new AlertWorker(pool, alerts, services.metrics(), config.alertSweepSeconds());
+            await(vertx.deployVerticle(alertWorker));
+            GrafanaNotifier grafana = null;
+            if (config.grafanaUrl().isPresent() && config.grafanaToken().isPresent()) {
+                grafana = new GrafanaNotifier(pool, services.metrics(), config.grafanaUrl().get(), config.grafanaToken().get(),
+                        config.publicUrl(), config.grafanaMinSeverity(), config.alertSweepSeconds() > 0 ? 5_000 : 0);
+                await(vertx.deployVerticle(grafana));
+            }
             int port = first.actualPort();
             LOG.info("ZoneWatch listening on port {} ({} HTTP instances, database {})",
                     port, config.httpInstances(), target.describe());
-            return new ZoneWatch(embedded, vertx, pool, first, scheduler, generated);
+            return new ZoneWatch(embedded, vertx, pool, first, scheduler, alerts, alertWorker, grafana, generated);
         } catch (RuntimeException e) {
             if (vertx != null) await(vertx.close());
             if (embedded != null) embedded.close();
@@ -152,6 +172,20 @@ public final class ZoneWatch implements AutoCloseable {
     /** The HTTP endpoints, as "METHOD /path/{param}". */
     public java.util.SortedSet<String> endpoints() {
         return api.endpoints();
+    }
+
+    /** Warning evaluation, so that a round can be triggered (tests, operations). */
+    public AlertService alerts() {
+        return alerts;
+    }
+
+    public AlertWorker alertWorker() {
+        return alertWorker;
+    }
+
+    /** The Grafana outbox worker, or null when ZONEWATCH_GRAFANA_URL/TOKEN are not set. */
+    public GrafanaNotifier grafana() {
+        return grafana;
     }
 
     /** The ranking scheduler, so that a round can be triggered (tests, operations). */

@@ -27,7 +27,10 @@ public record Config(
         int shutdownTimeoutSeconds,
         int rankingScheduleSeconds,
         java.time.MonthDay rankingYearEndDeadline,
-        double rankingCompleteness) {
+        double rankingCompleteness,
+        int alertSweepSeconds,
+        String publicUrl,
+        String grafanaMinSeverity) {
 
     public static final String HTTP_PORT = "ZONEWATCH_HTTP_PORT";
     public static final String HTTP_HOST = "ZONEWATCH_HTTP_HOST";
@@ -48,6 +51,9 @@ public record Config(
     public static final String RANKING_SCHEDULE_S = "ZONEWATCH_RANKING_SCHEDULE_S";
     public static final String RANKING_YEAR_END_DEADLINE = "ZONEWATCH_RANKING_YEAR_END_DEADLINE";
     public static final String RANKING_COMPLETENESS = "ZONEWATCH_RANKING_COMPLETENESS";
+    public static final String ALERT_SWEEP_S = "ZONEWATCH_ALERT_SWEEP_S";
+    public static final String PUBLIC_URL = "ZONEWATCH_PUBLIC_URL";
+    public static final String GRAFANA_MIN_SEVERITY = "ZONEWATCH_GRAFANA_MIN_SEVERITY";
 
     public static Config fromEnvironment() {
         return from(System.getenv());
@@ -74,7 +80,10 @@ public record Config(
                 r.integer(SHUTDOWN_TIMEOUT_S, 10, 0, 600),
                 r.integer(RANKING_SCHEDULE_S, 300, 0, 86_400),
                 r.monthDay(RANKING_YEAR_END_DEADLINE, java.time.MonthDay.of(4, 30)),
-                r.integer(RANKING_COMPLETENESS, 95, 1, 100) / 100.0);
+                r.integer(RANKING_COMPLETENESS, 95, 1, 100) / 100.0,
+                r.integer(ALERT_SWEEP_S, 60, 0, 86_400),
+                r.string(PUBLIC_URL).orElse("http://localhost:8080").replaceAll("/+$", ""),
+                r.choice(GRAFANA_MIN_SEVERITY, "warning", java.util.List.of("info", "warning", "critical")));
     }
 
     public boolean embeddedDatabase() {
@@ -113,6 +122,12 @@ public record Config(
             } catch (java.time.format.DateTimeParseException e) {
                 throw new IllegalArgumentException(name + " must be a month and day as MM-DD, got '" + v.get() + "'");
             }
+        }
+
+        String choice(String name, String def, java.util.List<String> allowed) {
+            String v = string(name).orElse(def);
+            if (!allowed.contains(v)) throw new IllegalArgumentException(name + " must be one of " + allowed + ", got '" + v + "'");
+            return v;
         }
 
         boolean bool(String name, boolean def) {

@@ -83,6 +83,8 @@ public final class FeedService {
                         Future<FeedOutcome> stored = v.storable(s.lenient()) ? store(s, sha, v) : storeRejected(s, sha, v);
                         return stored.onSuccess(o -> {
                             if (o.body().containsKey("duplicateOf")) return;
+                            // Warnings are evaluated after the commit, off the request (the feed is marked until then).
+                            if (o.status() == 201) vertx.eventBus().publish("zonewatch.alerts.evaluate", o.body().getLong("feedId"));
                             metrics.feedProcessed(s.format().code(), o.body().getString("status"), Duration.ofNanos(System.nanoTime() - started));
                             for (String k : List.of("inserted", "revised", "unchanged", "rejected")) {
                                 metrics.feedRows(k, o.body().getLong(k));

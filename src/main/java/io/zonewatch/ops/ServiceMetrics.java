@@ -45,4 +45,26 @@ public final class ServiceMetrics {
                 .tag("outcome", outcome)
                 .register(registry).increment(count);
     }
+
+    public void alertRaised(String rule, String severity) {
+        Counter.builder("zonewatch_alerts_raised")
+                .description("Deviation warnings raised (new, or firing again after being resolved)")
+                .tag("rule", rule).tag("severity", severity)
+                .register(registry).increment();
+    }
+
+    public void alertResolved(String rule) {
+        Counter.builder("zonewatch_alerts_resolved")
+                .description("Deviation warnings resolved by data that clears their condition")
+                .tag("rule", rule)
+                .register(registry).increment();
+    }
+
+    /** Grafana annotation deliveries: delivered, failed (to be retried). */
+    public void delivery(String outcome) {
+        Counter.builder("zonewatch_alert_deliveries")
+                .description("Grafana annotation deliveries from the outbox, by outcome")
+                .tag("outcome", outcome)
+                .register(registry).increment();
+    }
 }

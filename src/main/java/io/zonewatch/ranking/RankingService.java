@@ -247,6 +247,6 @@ public final class RankingService {
             return conn.preparedQuery(RankingSql.PUBLISH).execute(Tuple.of(runId, actor.name()))
                     .compose(v -> AuditLog.record(conn, actor, "ranking.publish", "run:" + runId,
                             new JsonObject().put("year", year).put("scheme", run.getString("scheme_code"))));
-        }));
+        })).onSuccess(v -> vertx.eventBus().publish("zonewatch.alerts.evaluate", runId));
     }
 }

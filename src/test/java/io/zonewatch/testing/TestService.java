@@ -38,7 +38,11 @@ public final class TestService implements AutoCloseable {
 
     /** With a clock of the test's choosing: "today" decides which quarters have ended. */
     public static TestService start(Map<String, String> extraEnv, java.time.Clock clock) {
-        DbTarget db = TestDatabase.newDatabase();
+        return startOn(TestDatabase.newDatabase(), extraEnv, clock);
+    }
+
+    /** On a database that already exists, e.g. to restart a service over the same data. */
+    public static TestService startOn(DbTarget db, Map<String, String> extraEnv, java.time.Clock clock) {
         Map<String, String> env = new HashMap<>();
         env.put(Config.DB_URL, "postgresql://" + db.host() + ":" + db.port() + "/" + db.database());
         env.put(Config.DB_USER, db.user());
@@ -49,8 +53,15 @@ public final class TestService implements AutoCloseable {
         env.put(Config.DB_POOL_SIZE, "4");
         env.put(Config.ADMIN_TOKEN, ADMIN);
         env.put(Config.RANKING_SCHEDULE_S, "0");
+        // Tests trigger warning evaluation and delivery themselves, deterministically.
+        env.put(Config.ALERT_SWEEP_S, "0");
         env.putAll(extraEnv);
         return new TestService(ZoneWatch.start(Config.from(env), clock), db);
+    }
+
+    /** Evaluates pending warnings now (what the worker does after each feed). */
+    public io.zonewatch.alerts.AlertService.Summary evaluateAlerts() {
+        return zoneWatch.alerts().processPending().toCompletionStage().toCompletableFuture().join();
     }
 
     /** A single number from SQL, e.g. a count. */

@@ -1,0 +1,438 @@
+package io.zonewatch.alerts;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import io.zonewatch.catalog.Catalog;
+import io.zonewatch.catalog.CatalogRepository;
+import io.zonewatch.catalog.Indicator;
+import io.zonewatch.catalog.Platform;
+import io.zonewatch.observations.DerivedIndicators;
+import io.zonewatch.observations.ObservationValue;
+import io.zonewatch.observations.Period;
+import io.zonewatch.ops.ServiceMetrics;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Evaluates the deviation rules (DOMAIN.md section 6) and keeps the warnings table in step: after
+ * feeds (only the platforms and periods they changed, plus what depends on them), for missing
+ * submissions, and after a year-end run is published. Each evaluation is one transaction under an
+ * advisory lock, writing warnings and their Grafana outbox rows together.
+ */
+public final class AlertService {
+    private static final List<String> PLATFORM_RULES = List.of(RuleSettings.TARGET_PROGRESS, RuleSettings.YOY_CHANGE,
+            RuleSettings.SUSPECT_UNIT, RuleSettings.YTD_DECREASE);
+    /** Missing submissions are looked for in this many past quarters. */
+    private static final int MISSING_WINDOW_QUARTERS = 8;
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final ServiceMetrics metrics;
+    private final Clock clock;
+
+    public AlertService(Vertx vertx, Pool pool, ServiceMetrics metrics, Clock clock) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** What an evaluation changed. */
+    public record Summary(int raised, int updated, int resolved) {
+        Summary plus(Summary o) {
+            return new Summary(raised + o.raised, updated + o.updated, resolved + o.resolved);
+        }
+
+        public JsonObject toJson() {
+            return new JsonObject().put("raised", raised).put("updated", updated).put("resolved", resolved);
+        }
+    }
+
+    static final Summary NONE = new Summary(0, 0, 0);
+
+    /** A scope entry: warnings of this rule for this platform and period (indicator null: any) are re-decided. */
+    record Scope(String rule, String platform, String indicator, LocalDate period) {
+    }
+
+    /** Loads rule settings; seeds the defaults on first use. */
+    public Future<Void> seedDefaults(JsonObject defaults) {
+        return pool.withTransaction(conn -> conn.query(AlertSql.LOCK_EVALUATION).execute()
+                .compose(v -> conn.query(AlertSql.ANY_SETTING).execute())
+                .compose(any -> {
+                    if (any.iterator().next().getBoolean(0)) return Future.succeededFuture();
+                    Future<Void> chain = Future.succeededFuture();
+                    for (String rule : defaults.fieldNames()) {
+                        JsonObject t = defaults.getJsonObject(rule).copy();
+                        boolean enabled = t.getBoolean("enabled", true);
+                        t.remove("enabled");
+                        chain = chain.compose(v -> conn.preparedQuery(AlertSql.INSERT_SETTING).execute(Tuple.of(rule, enabled, t)).mapEmpty());
+                    }
+                    return chain;
+                }));
+    }
+
+    private static Future<RuleSettings> settings(SqlConnection conn) {
+        return conn.query(AlertSql.SETTINGS).execute().map(rows -> {
+            RuleSettings s = new RuleSettings();
+            for (Row r : rows) s.put(r.getString("rule"), r.getString("indicator_code"), r.getBoolean("enabled"), (JsonObject) r.getValue("thresholds"));
+            return s;
+        });
+    }
+
+    /**
+     * Evaluates every feed and published run not evaluated yet, in one transaction under the
+     * evaluation lock (so a concurrent round waits, then finds nothing left).
+     */
+    public Future<Summary> processPending() {
+        return pool.withTransaction(conn -> conn.query(AlertSql.LOCK_EVALUATION).execute()
+                .compose(v -> settings(conn))
+                .compose(settings -> CatalogRepository.loadWith(conn).compose(catalog -> conn.query(AlertSql.PENDING_FEEDS).execute()
+                        .compose(feeds -> {
+                            List<Long> ids = new ArrayList<>();
+                            feeds.forEach(r -> ids.add(r.getLong("id")));
+                            Map<String, Set<Period>> touched = new HashMap<>();
+                            Future<Void> keys = Future.succeededFuture();
+                            for (long id : ids) {
+                                keys = keys.compose(v -> conn.preparedQuery(AlertSql.FEED_KEYS).execute(Tuple.of(id)).map(rows -> {
+                                    rows.forEach(r -> touched.computeIfAbsent(r.getString("platform_code"), k -> new TreeSet<>())
+                                            .add(Period.of(r.getLocalDate("period"))));
+                                    return null;
+                                }));
+                            }
+                            return keys.compose(v -> evaluate(conn, catalog, settings, touched))
+                                    .compose(summary -> markAll(conn, AlertSql.MARK_FEED, ids).map(summary));
+                        })
+                        .compose(fromFeeds -> conn.query(AlertSql.PENDING_RUNS).execute().compose(runs -> {
+                            Future<Summary> chain = Future.succeededFuture(fromFeeds);
+                            for (Row r : runs) {
+                                long runId = r.getLong("id");
+                                chain = chain.compose(acc -> evaluateRun(conn, catalog, settings, runId)
+                                        .compose(s -> conn.preparedQuery(AlertSql.MARK_RUN).execute(Tuple.of(runId)).map(acc.plus(s))));
+                            }
+                            return chain;
+                        })))));
+    }
+
+    /** Re-evaluates target progress for platforms whose targets changed (all quarters of those years). */
+    public Future<Summary> evaluateTargets(Map<String, Set<Integer>> platformYears) {
+        Map<String, Set<Period>> touched = new HashMap<>();
+        platformYears.forEach((p, years) -> years.forEach(y -> {
+            for (int q = 1; q <= 4; q++) touched.computeIfAbsent(p, k -> new TreeSet<>()).add(new Period(y, q));
+        }));
+        return pool.withTransaction(conn -> conn.query(AlertSql.LOCK_EVALUATION).execute()
+                .compose(v -> settings(conn))
+                .compose(settings -> CatalogRepository.loadWith(conn).compose(catalog -> evaluate(conn, catalog, settings, touched))));
+    }
+
+    private static Future<Void> markAll(SqlConnection conn, String sql, List<Long> ids) {
+        Future<Void> chain = Future.succeededFuture();
+        for (long id : ids) chain = chain.compose(v -> conn.preparedQuery(sql).execute(Tuple.of(id)).mapEmpty());
+        return chain;
+    }
+
+    // ---- per-platform rules and peer groups ----
+
+    private Future<Summary> evaluate(SqlConnection conn, Catalog catalog, RuleSettings settings, Map<String, Set<Period>> touched) {
+        if (touched.isEmpty()) return Future.succeededFuture(NONE);
+        // What depends on a changed value: the same period, the next quarter of the year (YTD fall,
+        // unit check) and the same quarter a year later (year on year).
+        Map<String, Set<Period>> affected = new HashMap<>();
+        touched.forEach((platform, periods) -> {
+            Set<Period> out = affected.computeIfAbsent(platform, k -> new TreeSet<>());
+            for (Period p : periods) {
+                out.add(p);
+                if (p.quarter() < 4) out.add(new Period(p.year(), p.quarter() + 1));
+                if (p.year() < Period.MAX_YEAR) out.add(new Period(p.year() + 1, p.quarter()));
+            }
+        });
+        TreeSet<Period> all = new TreeSet<>();
+        affected.values().forEach(all::addAll);
+        LocalDate from = all.first().minusYears(1).firstDay();
+        LocalDate to = all.last().firstDay();
+        String[] platforms = affected.keySet().toArray(new String[0]);
+        Integer[] years = all.stream().map(Period::year).distinct().toArray(Integer[]::new);
+
+        return conn.preparedQuery(AlertSql.VALUES).execute(Tuple.of(platforms, from, to)).compose(valueRows -> {
+            Map<String, Map<String, NavigableMap<Period, ObservationValue>>> values = group(valueRows);
+            return conn.preparedQuery(AlertSql.TARGETS).execute(Tuple.tuple().addArrayOfString(platforms).addArrayOfInteger(years)).compose(targetRows -> {
+                Map<String, Double> targets = new HashMap<>();
+                for (Row r : targetRows) {
+                    targets.put(r.getString("platform_code") + "|" + r.getString("indicator_code") + "|" + r.getInteger("year"), r.getDouble("value"));
+                }
+                List<Finding> findings = new ArrayList<>();
+                List<Scope> scope = new ArrayList<>();
+                affected.forEach((platform, periods) -> {
+                    Map<String, NavigableMap<Period, ObservationValue>> mine = values.getOrDefault(platform, Map.of());
+                    Map<String, NavigableMap<Period, ObservationValue>> withDerived = withDerived(catalog, mine);
+                    for (Period p : periods) {
+                        for (String rule : PLATFORM_RULES) scope.add(new Scope(rule, platform, null, p.firstDay()));
+                        for (Indicator ind : catalog.indicators().values()) {
+                            findings.addAll(platformRules(settings, ind, platform, p, withDerived.getOrDefault(ind.code(), new TreeMap<>()), targets));
+                        }
+                    }
+                });
+                return peers(conn, catalog, settings, affected, findings, scope)
+                        .compose(v -> write(conn, findings, scope));
+            });
+        });
+    }
+
+    private static List<Finding> platformRules(RuleSettings s, Indicator ind, String platform, Period p,
+                                               NavigableMap<Period, ObservationValue> series, Map<String, Double> targets) {
+        List<Finding> out = new ArrayList<>();
+        ObservationValue v = series.get(p);
+        if (v == null) return out;
+        double value = v.value().doubleValue();
+        Double target = targets.get(platform + "|" + ind.code() + "|" + p.year());
+        if (target != null) add(out, Rules.targetProgress(s, ind, platform, p, value, target));
+        ObservationValue lastYear = series.get(p.minusYears(1));
+        if (lastYear != null) add(out, Rules.yoyChange(s, ind, platform, p, value, lastYear.value().doubleValue()));
+        if (!ind.derived()) {
+            ObservationValue prevQuarter = series.get(p.previous());
+            // Q1 follows Q4 of the year before for stocks; a YTD flow restarts, so compare with last year's Q1.
+            boolean comparableQuarter = prevQuarter != null && (p.quarter() > 1 || ind.kind() != Indicator.Kind.YTD_FLOW);
+            if (comparableQuarter) {
+                add(out, Rules.suspectUnit(s, ind, platform, p, value, prevQuarter.value().doubleValue(), p.previous()));
+            } else if (lastYear != null) {
+                add(out, Rules.suspectUnit(s, ind, platform, p, value, lastYear.value().doubleValue(), p.minusYears(1)));
+            }
+            if (prevQuarter != null && p.quarter() > 1) add(out, Rules.ytdDecrease(s, ind, platform, p, value, prevQuarter.value().doubleValue()));
+        }
+        return out;
+    }
+
+    private static void add(List<Finding> out, Finding f) {
+        if (f != null) out.add(f);
+    }
+
+    /** Peer outliers of every intensive indicator, per platform type and period the changes reach. */
+    private Future<Void> peers(SqlConnection conn, Catalog catalog, RuleSettings settings, Map<String, Set<Period>> affected,
+                               List<Finding> findings, List<Scope> scope) {
+        Set<String> types = new TreeSet<>();
+        Set<Period> periods = new TreeSet<>();
+        affected.forEach((platform, ps) -> {
+            Platform pl = catalog.platform(platform);
+            if (pl != null) types.add(pl.type());
+            periods.addAll(ps);
+        });
+        List<Indicator> intensive = catalog.indicators().values().stream()
+                .filter(i -> i.derived() || i.kind() == Indicator.Kind.RATIO).toList();
+        if (intensive.isEmpty() || types.isEmpty()) return Future.succeededFuture();
+        Set<String> inputs = new HashSet<>();
+        intensive.forEach(i -> inputs.addAll(i.derived() ? i.inputs() : List.of(i.code())));
+        Set<LocalDate> dates = new TreeSet<>();
+        periods.forEach(p -> {
+            dates.add(p.firstDay());
+            dates.add(p.minusYears(1).firstDay());
+        });
+        return conn.preparedQuery(AlertSql.PEER_VALUES).execute(Tuple.of(types.toArray(new String[0]),
+                dates.toArray(new LocalDate[0]), inputs.toArray(new String[0]))).map(rows -> {
+            Map<String, Map<String, NavigableMap<Period, ObservationValue>>> values = group(rows);
+            for (String type : types) {
+                List<String> members = values.keySet().stream()
+                        .filter(c -> catalog.platform(c) != null && type.equals(catalog.platform(c).type())).sorted().toList();
+                Map<String, Map<String, NavigableMap<Period, ObservationValue>>> derived = new HashMap<>();
+                for (String m : members) derived.put(m, withDerived(catalog, values.get(m)));
+                for (Period p : periods) {
+                    for (String m : members) scope.add(new Scope(RuleSettings.PEER_OUTLIER, m, null, p.firstDay()));
+                    for (Indicator ind : intensive) {
+                        Map<String, Double> group = new TreeMap<>();
+                        for (String m : members) {
+                            ObservationValue v = derived.get(m).getOrDefault(ind.code(), new TreeMap<>()).get(p);
+                            if (v != null) group.put(m, v.value().doubleValue());
+                        }
+                        findings.addAll(Rules.peerOutliers(settings, ind, type, p, group));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Base series plus every derived indicator computed from them. */
+    private static Map<String, NavigableMap<Period, ObservationValue>> withDerived(Catalog catalog,
+                                                                                   Map<String, NavigableMap<Period, ObservationValue>> base) {
+        Map<String, NavigableMap<Period, ObservationValue>> out = new HashMap<>(base);
+        for (Indicator ind : catalog.indicators().values()) {
+            if (ind.derived()) out.put(ind.code(), DerivedIndicators.compute(ind, base));
+        }
+        return out;
+    }
+
+    private static Map<String, Map<String, NavigableMap<Period, ObservationValue>>> group(Iterable<Row> rows) {
+        Map<String, Map<String, NavigableMap<Period, ObservationValue>>> out = new HashMap<>();
+        for (Row r : rows) {
+            out.computeIfAbsent(r.getString("platform_code"), k -> new HashMap<>())
+                    .computeIfAbsent(r.getString("indicator_code"), k -> new TreeMap<>())
+                    .put(Period.of(r.getLocalDate("period")), new ObservationValue(BigDecimal.valueOf(r.getDouble("value")),
+                            r.getString("status"), null, null));
+        }
+        return out;
+    }
+
+    // ---- missing submissions ----
+
+    /** The periodic sweep: quarters whose grace period has passed and that others reported for. */
+    public Future<Summary> sweepMissing() {
+        LocalDate today = ZonedDateTime.now(clock).withZoneSameInstant(Period.CHINA).toLocalDate();
+        return pool.withTransaction(conn -> conn.query(AlertSql.LOCK_EVALUATION).execute()
+                .compose(v -> settings(conn))
+                .compose(settings -> CatalogRepository.loadWith(conn).compose(catalog -> {
+                    int grace = (int) settings.number(RuleSettings.MISSING_SUBMISSION, null, "graceDays", 25);
+                    Period last = Period.current(ZonedDateTime.now(clock));
+                    while (!last.lastDay().plusDays(grace).isBefore(today)) last = last.previous();
+                    Period first = last;
+                    for (int i = 1; i < MISSING_WINDOW_QUARTERS; i++) first = first.previous();
+                    Period lastDue = last;
+                    return conn.preparedQuery(AlertSql.REPORTED_PERIODS).execute(Tuple.of(first.firstDay(), lastDue.firstDay()))
+                            .compose(periods -> {
+                                List<Finding> findings = new ArrayList<>();
+                                List<Scope> scope = new ArrayList<>();
+                                List<String> base = catalog.indicators().values().stream().filter(i -> !i.derived()).map(Indicator::code).toList();
+                                Future<Void> chain = Future.succeededFuture();
+                                for (Row pr : periods) {
+                                    Period p = Period.of(pr.getLocalDate("period"));
+                                    chain = chain.compose(v -> conn.preparedQuery(AlertSql.SUBMISSIONS)
+                                            .execute(Tuple.of(p.firstDay(), p.firstDay().minusYears(1), p.lastDay()))
+                                            .map(rows -> {
+                                                for (Row r : rows) {
+                                                    String platform = r.getString("platform_code");
+                                                    Set<String> present = new HashSet<>(List.of(r.getArrayOfStrings("present")));
+                                                    List<String> missing = base.stream().filter(c -> !present.contains(c)).toList();
+                                                    scope.add(new Scope(RuleSettings.MISSING_SUBMISSION, platform, "", p.firstDay()));
+                                                    add(findings, Rules.missingSubmission(settings, platform, p,
+                                                            missing.stream().map(c -> catalog.indicator(c).nameZh()).toList(), missing, base.size()));
+                                                }
+                                                return null;
+                                            }));
+                                }
+                                return chain.compose(v -> write(conn, findings, scope));
+                            });
+                })));
+    }
+
+    // ---- published runs ----
+
+    private Future<Summary> evaluateRun(SqlConnection conn, Catalog catalog, RuleSettings settings, long runId) {
+        return conn.preparedQuery(AlertSql.RUN).execute(Tuple.of(runId)).compose(rows -> {
+            Row run = rows.iterator().next();
+            if (run.getInteger("quarter") != null) return Future.succeededFuture(NONE);
+            String scheme = run.getString("scheme_code");
+            JsonObject definition = (JsonObject) run.getValue("definition");
+            int year = run.getInteger("year");
+            LocalDate period = new Period(year, 4).firstDay();
+            List<Finding> findings = new ArrayList<>();
+            List<Scope> scope = new ArrayList<>();
+            return conn.preparedQuery(AlertSql.ENTRIES).execute(Tuple.of(runId)).compose(entries -> {
+                Map<String, Row> now = new HashMap<>();
+                entries.forEach(e -> now.put(e.getString("platform_code"), e));
+                now.keySet().forEach(p -> scope.add(new Scope(RuleSettings.RANK_DROP, p, scheme, period)));
+                return conn.preparedQuery(AlertSql.PREVIOUS_PUBLISHED).execute(Tuple.of(scheme, year - 1)).compose(prev -> {
+                    if (prev.size() == 0) return Future.succeededFuture();
+                    return conn.preparedQuery(AlertSql.ENTRIES).execute(Tuple.of(prev.iterator().next().getLong("id"))).map(before -> {
+                        for (Row b : before) {
+                            Row e = now.get(b.getString("platform_code"));
+                            if (e == null) continue;
+                            add(findings, Rules.rankDrop(settings, scheme, definition.getString("name", scheme), e.getString("platform_code"),
+                                    year, e.getInteger("rank"), e.getString("class"), b.getInteger("rank"), b.getString("class")));
+                        }
+                        return null;
+                    });
+                }).compose(v -> {
+                    if (!"benchmark_ratio".equals(definition.getString("method"))) return Future.succeededFuture();
+                    return conn.preparedQuery(AlertSql.COMPONENTS).execute(Tuple.of(runId)).map(components -> {
+                        for (Row c : components) {
+                            Indicator ind = catalog.indicator(c.getString("indicator_code"));
+                            Double x = c.getDouble("value");
+                            double n = c.getDouble("normalized");
+                            if (ind == null || x == null || n <= 0) continue;
+                            // n = 100·x/b (higher better) or 100·b/x (lower better): recover the benchmark b.
+                            double b = ind.better() == Indicator.Better.LOWER ? n * x / 100 : 100 * x / n;
+                            scope.add(new Scope(RuleSettings.BELOW_BENCHMARK, c.getString("platform_code"), ind.code(), period));
+                            add(findings, Rules.belowBenchmark(settings, ind, c.getString("platform_code"), year, x, b));
+                        }
+                        return null;
+                    });
+                }).compose(v -> write(conn, findings, scope));
+            });
+        });
+    }
+
+    // ---- writing ----
+
+    private Future<Summary> write(SqlConnection conn, List<Finding> findings, Collection<Scope> scope) {
+        int n = findings.size();
+        String[] rule = new String[n], platform = new String[n], indicator = new String[n], severity = new String[n],
+                zh = new String[n], en = new String[n];
+        LocalDate[] period = new LocalDate[n];
+        Double[] value = new Double[n], reference = new Double[n], deviation = new Double[n];
+        JsonObject[] details = new JsonObject[n];
+        for (int i = 0; i < n; i++) {
+            Finding f = findings.get(i);
+            rule[i] = f.rule();
+            platform[i] = f.platform();
+            indicator[i] = f.indicator();
+            period[i] = f.period();
+            severity[i] = f.severity();
+            value[i] = finite(f.value());
+            reference[i] = finite(f.reference());
+            deviation[i] = finite(f.deviation());
+            zh[i] = f.messageZh();
+            en[i] = f.messageEn();
+            details[i] = f.details();
+        }
+        Future<Summary> upserted = n == 0 ? Future.succeededFuture(NONE)
+                : conn.preparedQuery(AlertSql.UPSERT).execute(Tuple.from(new Object[]{rule, platform, indicator, period, severity,
+                value, reference, deviation, zh, en, details})).map(rows -> {
+                    int raised = 0, updated = 0;
+                    for (Row r : rows) {
+                        if (r.getBoolean("raised")) {
+                            raised++;
+                            metrics.alertRaised(r.getString("rule"), r.getString("severity"));
+                        } else {
+                            updated++;
+                        }
+                    }
+                    return new Summary(raised, updated, 0);
+                });
+        List<Scope> scopes = new ArrayList<>(scope);
+        int m = scopes.size();
+        String[] sRule = new String[m], sPlatform = new String[m], sIndicator = new String[m];
+        LocalDate[] sPeriod = new LocalDate[m];
+        for (int i = 0; i < m; i++) {
+            Scope s = scopes.get(i);
+            sRule[i] = s.rule();
+            sPlatform[i] = s.platform();
+            sIndicator[i] = s.indicator();
+            sPeriod[i] = s.period();
+        }
+        return upserted.compose(up -> m == 0 ? Future.succeededFuture(up)
+                : conn.preparedQuery(AlertSql.RESOLVE).execute(Tuple.from(new Object[]{sRule, sPlatform, sIndicator, sPeriod,
+                rule, platform, indicator, period})).map(rows -> {
+                    for (Row r : rows) metrics.alertResolved(r.getString("rule"));
+                    return new Summary(up.raised(), up.updated(), rows.size());
+                }));
+    }
+
+    private static Double finite(Double d) {
+        return d == null || d.isNaN() || d.isInfinite() ? null : d;
+    }
+}

@@ -1,0 +1,254 @@
+package io.zonewatch.alerts;
+
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import io.zonewatch.audit.AuditLog;
+import io.zonewatch.auth.Role;
+import io.zonewatch.catalog.Catalog;
+import io.zonewatch.catalog.CatalogRepository;
+import io.zonewatch.catalog.Indicator;
+import io.zonewatch.http.ApiException;
+import io.zonewatch.http.Http;
+import io.zonewatch.http.RowError;
+
+import java.math.BigDecimal;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static io.zonewatch.auth.AuthHandler.allow;
+import static io.zonewatch.auth.AuthHandler.principal;
+
+/**
+ * Annual targets (年度目标): POST /targets (CSV or JSON, validated like feeds, all or nothing,
+ * versioned) and GET /platforms/{code}/targets. Accepted targets re-evaluate 序时进度 at once.
+ */
+public final class TargetRoutes {
+    private static final String UPSERT = """
+            WITH input AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS t(platform_code, indicator_code, year, value_text)
+            ), classified AS (
+                SELECT i.platform_code, i.indicator_code, i.year, i.value_text::numeric AS value, c.revision AS old_revision,
+                       CASE WHEN c.revision IS NULL THEN 'inserted'
+                            WHEN c.value = i.value_text::numeric THEN 'unchanged' ELSE 'revised' END AS outcome
+                FROM input i LEFT JOIN target_current c USING (platform_code, indicator_code, year)
+            ), versions AS (
+                INSERT INTO target_version (platform_code, indicator_code, year, revision, value, submitted_by)
+                SELECT platform_code, indicator_code, year, coalesce(old_revision, 0) + 1, value, $5
+                FROM classified WHERE outcome <> 'unchanged'
+            ), moved AS (
+                INSERT INTO target_current (platform_code, indicator_code, year, revision, value, recorded_at)
+                SELECT platform_code, indicator_code, year, coalesce(old_revision, 0) + 1, value, now()
+                FROM classified WHERE outcome <> 'unchanged'
+                ON CONFLICT (platform_code, indicator_code, year) DO UPDATE
+                   SET revision = excluded.revision, value = excluded.value, recorded_at = excluded.recorded_at
+            )
+            SELECT count(*) FILTER (WHERE outcome = 'inserted') AS inserted,
+                   count(*) FILTER (WHERE outcome = 'revised') AS revised,
+                   count(*) FILTER (WHERE outcome = 'unchanged') AS unchanged
+            FROM classified
+            """;
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(23134, 1)";
+    private static final String OF_PLATFORM = """
+            SELECT indicator_code, year, value::text AS value, revision, recorded_at
+            FROM target_current WHERE platform_code = $1 AND ($2::int IS NULL OR year = $2)
+            ORDER BY year, indicator_code
+            """;
+
+    private final Pool pool;
+    private final AlertService alerts;
+
+    public TargetRoutes(Pool pool, AlertService alerts) {
+        this.pool = pool;
+        this.alerts = alerts;
+    }
+
+    record Target(long row, String platform, String indicator, int year, BigDecimal value) {
+    }
+
+    public void mount(Router router) {
+        router.post(Http.API + "/targets").handler(allow(Role.BUREAU, Role.ADMIN)).handler(Http.json(200, this::submit));
+        router.get(Http.API + "/platforms/:code/targets").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER, Role.PLATFORM))
+                .handler(Http.json(200, ctx -> {
+                    String code = Http.codeParam(ctx, "code");
+                    if (!principal(ctx).maySee(code)) throw ApiException.forbidden();
+                    Integer year = null;
+                    if (ctx.queryParams().get("year") != null) {
+                        try {
+                            year = Integer.parseInt(ctx.queryParams().get("year"));
+                        } catch (NumberFormatException e) {
+                            throw ApiException.badRequest("bad_parameter", "year 必须是整数", "year must be a whole number");
+                        }
+                    }
+                    return pool.preparedQuery(OF_PLATFORM).execute(Tuple.of(code, year)).map(rows -> {
+                        JsonArray out = new JsonArray();
+                        for (Row r : rows) {
+                            out.add(new JsonObject().put("indicator", r.getString("indicator_code")).put("year", r.getInteger("year"))
+                                    .put("value", new BigDecimal(r.getString("value"))).put("revision", r.getInteger("revision"))
+                                    .put("recordedAt", r.getOffsetDateTime("recorded_at").toInstant().toString()));
+                        }
+                        return new JsonObject().put("platform", code).put("targets", out);
+                    });
+                }));
+    }
+
+    private Future<JsonObject> submit(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        String media = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        Charset charset = Http.charsetOf(contentType);
+        if (charset == null || !(media.equals("text/csv") || media.equals("application/json"))) {
+            throw new ApiException(415, "unsupported_media_type", "请使用 text/csv 或 application/json", "send text/csv or application/json");
+        }
+        String body = ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(charset);
+        if (!body.isEmpty() && body.charAt(0) == '\uFEFF') body = body.substring(1);
+        List<Map<String, Object>> raw = media.equals("text/csv") ? csv(body) : json(body);
+        return new CatalogRepository(pool).load().compose(catalog -> {
+            List<RowError> errors = new ArrayList<>();
+            List<Target> targets = validate(raw, catalog, errors);
+            if (!errors.isEmpty() || targets.isEmpty()) {
+                if (errors.isEmpty()) errors.add(new RowError(1, null, "empty_feed", "没有目标数据", "no targets in the request"));
+                JsonArray list = new JsonArray();
+                errors.forEach(e -> list.add(e.toJson()));
+                RowError first = errors.get(0);
+                throw new ApiException(422, first.code(), first.messageZh(), first.messageEn(), new JsonObject().put("errors", list));
+            }
+            int n = targets.size();
+            String[] platform = new String[n], indicator = new String[n], value = new String[n];
+            Integer[] year = new Integer[n];
+            Map<String, Set<Integer>> touched = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                Target t = targets.get(i);
+                platform[i] = t.platform();
+                indicator[i] = t.indicator();
+                year[i] = t.year();
+                value[i] = t.value().toPlainString();
+                touched.computeIfAbsent(t.platform(), k -> new TreeSet<>()).add(t.year());
+            }
+            return pool.withTransaction(conn -> conn.query(LOCK).execute()
+                    .compose(v -> conn.preparedQuery(UPSERT).execute(Tuple.from(new Object[]{platform, indicator, year, value, principal(ctx).name()})))
+                    .compose(rows -> {
+                        Row r = rows.iterator().next();
+                        JsonObject counts = new JsonObject().put("rows", n).put("inserted", r.getLong("inserted"))
+                                .put("revised", r.getLong("revised")).put("unchanged", r.getLong("unchanged"));
+                        return AuditLog.record(conn, principal(ctx), "targets.submit", "targets", counts).map(counts);
+                    }))
+                    .compose(counts -> alerts.evaluateTargets(touched).map(summary -> counts.put("alerts", summary.toJson())));
+        });
+    }
+
+    private static List<Map<String, Object>> csv(String text) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<String> header = null;
+        try {
+            for (CsvRecord r : CsvReader.builder().skipEmptyLines(true).allowExtraFields(true).allowMissingFields(true).ofCsvRecord(text)) {
+                if (header == null) {
+                    header = r.getFields().stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+                    for (String required : List.of("platform_code", "indicator_code", "year", "value")) {
+                        if (!header.contains(required)) {
+                            throw new ApiException(422, "missing_column", "缺少必需的列 " + required,
+                                    "required column " + required + " is missing; columns are platform_code, indicator_code, year, value",
+                                    new JsonObject().put("errors", new JsonArray().add(new RowError(1, required, "missing_column",
+                                            "缺少必需的列 " + required, "required column " + required + " is missing").toJson())));
+                        }
+                    }
+                    continue;
+                }
+                Map<String, Object> row = new HashMap<>();
+                row.put("_row", r.getStartingLineNumber());
+                for (int i = 0; i < header.size() && i < r.getFieldCount(); i++) row.put(header.get(i), r.getField(i).trim());
+                out.add(row);
+            }
+        } catch (CsvParseException e) {
+            throw ApiException.unprocessable("bad_csv", "CSV 格式错误", "malformed CSV");
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> json(String text) {
+        Object parsed;
+        try {
+            parsed = new JsonObject(text).getValue("targets");
+        } catch (DecodeException | ClassCastException e) {
+            throw ApiException.badRequest("malformed_json", "请求体必须是 {\"targets\": [...]}", "the body must be {\"targets\": [...]}");
+        }
+        if (!(parsed instanceof JsonArray array)) {
+            throw ApiException.badRequest("malformed_json", "请求体必须是 {\"targets\": [...]}", "the body must be {\"targets\": [...]}");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("_row", (long) i + 1);
+            if (array.getValue(i) instanceof JsonObject o) {
+                row.put("platform_code", o.getValue("platform"));
+                row.put("indicator_code", o.getValue("indicator"));
+                row.put("year", o.getValue("year"));
+                row.put("value", o.getValue("value"));
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    private static List<Target> validate(List<Map<String, Object>> raw, Catalog catalog, List<RowError> errors) {
+        List<Target> out = new ArrayList<>();
+        Map<String, Long> seen = new HashMap<>();
+        for (Map<String, Object> r : raw) {
+            long row = ((Number) r.get("_row")).longValue();
+            int before = errors.size();
+            String platform = r.get("platform_code") instanceof String s && !s.isBlank() ? s : null;
+            String indicator = r.get("indicator_code") instanceof String s && !s.isBlank() ? s : null;
+            if (platform == null || catalog.platform(platform) == null) {
+                errors.add(new RowError(row, "platform_code", "unknown_platform", "未知平台代码 '" + platform + "'", "unknown platform code '" + platform + "'"));
+            }
+            Indicator ind = indicator == null ? null : catalog.indicator(indicator);
+            if (ind == null) {
+                errors.add(new RowError(row, "indicator_code", "unknown_indicator", "未知指标代码 '" + indicator + "'", "unknown indicator code '" + indicator + "'"));
+            } else if (ind.derived()) {
+                errors.add(new RowError(row, "indicator_code", "derived_indicator", "派生指标不能设定目标", "derived indicators have no targets"));
+            }
+            Integer year = null;
+            try {
+                year = Integer.parseInt(String.valueOf(r.get("year")).trim());
+                if (year < 1949 || year > 2100) year = null;
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            if (year == null) errors.add(new RowError(row, "year", "bad_year", "年份无效", "invalid year '" + r.get("year") + "'"));
+            BigDecimal value = null;
+            try {
+                value = new BigDecimal(String.valueOf(r.get("value")).trim());
+                if (value.signum() <= 0 || value.precision() > 30 || value.stripTrailingZeros().scale() > 16
+                        || value.compareTo(new BigDecimal("1e15")) > 0) {
+                    errors.add(new RowError(row, "value", "out_of_range", "目标值必须是合理的正数", "a target must be a positive number of sane size"));
+                    value = null;
+                }
+            } catch (NumberFormatException e) {
+                errors.add(new RowError(row, "value", "not_a_number", "'" + r.get("value") + "' 不是数字", "'" + r.get("value") + "' is not a number"));
+            }
+            if (errors.size() > before) continue;
+            String key = platform + "|" + indicator + "|" + year;
+            Long first = seen.putIfAbsent(key, row);
+            if (first != null) {
+                errors.add(new RowError(row, null, "duplicate_key", "与第 " + first + " 行重复", "same platform, indicator and year as row " + first));
+                continue;
+            }
+            out.add(new Target(row, platform, indicator, year, value));
+        }
+        return out;
+    }
+}
