@@ -201,7 +201,7 @@ final class AlertSql {
             """;
     static final String FAILED = """
             UPDATE alert_outbox SET attempts = attempts + 1, last_error = $2,
-                   next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts)))
+                   next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts + 1)))
             WHERE id = $1
             """;
 }
