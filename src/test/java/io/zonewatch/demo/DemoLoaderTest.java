@@ -20,7 +20,9 @@ class DemoLoaderTest {
 
     @BeforeAll
     static void start() {
-        service = TestService.start(Map.of(Config.DEMO, "true"));
+        // "Today" is fixed so that the quarters the missing-submission sweep looks at do not move.
+        service = TestService.start(Map.of(Config.DEMO, "true"),
+                java.time.Clock.fixed(java.time.Instant.parse("2026-03-01T02:00:00Z"), java.time.ZoneOffset.UTC));
     }
 
     @AfterAll
@@ -52,6 +54,30 @@ class DemoLoaderTest {
         JsonObject q4 = r.array("observations").getJsonObject(3);
         assertTrue(q4.getDouble("value") > 8, "the planted R&D outlier: " + q4);
         assertEquals("P", q4.getString("status"), "2025Q4 is provisional");
+    }
+
+    @Test
+    void thePlantedAnomaliesRaiseWarnings() {
+        long started = System.nanoTime();
+        io.zonewatch.alerts.AlertService.Summary summary = service.evaluateAlerts();
+        System.out.printf("demo warning evaluation: %d raised in %d ms%n", summary.raised(), (System.nanoTime() - started) / 1_000_000);
+        service.zoneWatch.alerts().sweepMissing().toCompletionStage().toCompletableFuture().join();
+        assertTrue(summary.raised() > 0);
+        assertEquals(1, count("suspect_unit", DemoDataGenerator.SUSPECT_UNIT_PLATFORM, "industrial_value_added", "2025-04-01"));
+        assertEquals(1, count("ytd_decrease", DemoDataGenerator.YTD_DECREASE_PLATFORM, "tax_revenue", "2025-07-01"));
+        assertEquals(1, count("missing_submission", DemoDataGenerator.MISSING_SUBMISSION_PLATFORM, "", "2025-07-01"));
+        assertEquals(4, service.scalar("SELECT count(*) FROM alert WHERE rule = 'yoy_change' AND platform_code = '"
+                + DemoDataGenerator.YOY_DROP_PLATFORM + "' AND indicator_code = 'fixed_asset_investment' AND period >= '2025-01-01' AND severity = 'critical'"));
+        assertTrue(service.scalar("SELECT count(*) FROM alert WHERE rule = 'peer_outlier' AND platform_code = '"
+                + DemoDataGenerator.RD_OUTLIER_PLATFORM + "' AND indicator_code = 'rd_intensity' AND period >= '2025-01-01'") >= 4);
+        assertEquals(1, service.scalar("SELECT count(*) FROM alert WHERE rule = 'missing_submission' AND period = '2025-07-01'"),
+                "only the planted platform lacks 2025Q3");
+        assertTrue(service.scalar("SELECT count(*) FROM alert WHERE rule = 'rank_drop'") > 0, "published year-end runs were compared");
+    }
+
+    private static long count(String rule, String platform, String indicator, String period) {
+        return service.scalar("SELECT count(*) FROM alert WHERE rule = '" + rule + "' AND platform_code = '" + platform
+                + "' AND indicator_code = '" + indicator + "' AND period = '" + period + "' AND state = 'open'");
     }
 
     @Test
