@@ -64,20 +64,52 @@ class OpsTest {
     @Test
     void metricsExportHttpPoolJvmAndFeedCounters() {
         service.platforms("MT,指标区,county,other,丽水市,,,\n");
+        String before = api.get("/metrics", null).text();
         assertEquals(201, api.feed(ADMIN, "platform_code,indicator_code,period,value\nMT,tax_revenue,2024Q1,1\nMT,tax_revenue,2024Q2,2\n", null).status());
         assertEquals(422, api.feed(ADMIN, "platform_code,indicator_code,period,value\nMT,tax_revenue,2024Q9,1\n", null).status());
         Api.Response metrics = api.get("/metrics", null);
         assertEquals(200, metrics.status());
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         String text = metrics.text();
-        assertTrue(text.contains("zonewatch_feeds_total{format=\"csv\",status=\"accepted\"} 1.0"), text);
-        assertTrue(text.contains("zonewatch_feeds_total{format=\"csv\",status=\"rejected\"} 1.0"));
-        assertTrue(text.contains("zonewatch_feed_rows_total{outcome=\"inserted\"} 2.0"));
-        assertTrue(text.contains("zonewatch_feed_rows_total{outcome=\"rejected\"} 1.0"));
+        assertEquals(1, value(text, "zonewatch_feeds_total{format=\"csv\",status=\"accepted\"}")
+                - value(before, "zonewatch_feeds_total{format=\"csv\",status=\"accepted\"}"), 0, text);
+        assertEquals(1, value(text, "zonewatch_feeds_total{format=\"csv\",status=\"rejected\"}")
+                - value(before, "zonewatch_feeds_total{format=\"csv\",status=\"rejected\"}"), 0);
+        assertEquals(2, value(text, "zonewatch_feed_rows_total{outcome=\"inserted\"}") - value(before, "zonewatch_feed_rows_total{outcome=\"inserted\"}"), 0);
+        assertEquals(1, value(text, "zonewatch_feed_rows_total{outcome=\"rejected\"}") - value(before, "zonewatch_feed_rows_total{outcome=\"rejected\"}"), 0);
         assertTrue(text.contains("zonewatch_feed_processing_seconds_count{format=\"csv\"}"));
         assertTrue(text.contains("vertx_http_server_requests_total"), "HTTP server metrics");
         assertTrue(text.contains("vertx_pool_"), "pool metrics");
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
+    }
+
+    /** The value of one exported series, 0 when absent. */
+    private static double value(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
+        }
+        return 0;
+    }
+
+    @Test
+    void promtoolAcceptsTheMetricsOutput() throws Exception {
+        java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+        if (!java.nio.file.Files.isExecutable(promtool)) {
+            org.junit.jupiter.api.Assertions.assertNotEquals("true", System.getenv("ZONEWATCH_REQUIRE_TOOLS"),
+                    "promtool is required here: apt-get install prometheus");
+            org.junit.jupiter.api.Assumptions.abort("promtool not installed (Debian package prometheus)");
+        }
+        service.platforms("PT,普罗区,county,other,丽水市,,,\n");
+        api.feed(ADMIN, "platform_code,indicator_code,period,value\nPT,tax_revenue,2024Q1,1\n", null);
+        service.zoneWatch.alertWorker().refreshGauges().toCompletionStage().toCompletableFuture().join();
+        String metrics = api.get("/metrics", null).text();
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(metrics.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "promtool check metrics: " + output);
+        assertTrue(metrics.contains("zonewatch_alerts_open{"), "the warnings gauge is exported");
     }
 
     @Test
