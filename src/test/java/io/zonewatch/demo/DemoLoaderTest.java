@@ -73,6 +73,11 @@ class DemoLoaderTest {
         assertEquals(1, service.scalar("SELECT count(*) FROM alert WHERE rule = 'missing_submission' AND period = '2025-07-01'"),
                 "only the planted platform lacks 2025Q3");
         assertTrue(service.scalar("SELECT count(*) FROM alert WHERE rule = 'rank_drop'") > 0, "published year-end runs were compared");
+        // The collapsing investment is far behind its 2025 target (2024 + 6 %) at every quarter.
+        assertEquals(4, service.scalar("SELECT count(*) FROM alert WHERE rule = 'target_progress' AND platform_code = '"
+                + DemoDataGenerator.YOY_DROP_PLATFORM + "' AND indicator_code = 'fixed_asset_investment' AND severity = 'critical'"));
+        assertEquals("red", service.text("SELECT light FROM reporting.target_progress WHERE platform_code = '"
+                + DemoDataGenerator.YOY_DROP_PLATFORM + "' AND indicator_code = 'fixed_asset_investment' AND period = '2025-10-01'"));
     }
 
     private static long count(String rule, String platform, String indicator, String period) {
