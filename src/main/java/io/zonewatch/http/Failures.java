@@ -18,6 +18,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Failures {
     private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+    /** How much of a refused body is read and discarded before the connection is simply dropped. */
+    private static final long DRAIN_LIMIT = 16L << 20;
 
     private Failures() {
     }
@@ -31,10 +33,15 @@ public final class Failures {
             LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
         }
         if (!ctx.request().isEnded() && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-            // The body was refused unread (too large, wrong type, no token): answer, then drop the
-            // connection instead of reading what may be gigabytes of it.
+            // The body was refused unread (too large, wrong type, no token). Closing at once would reset
+            // the connection under a client still sending, and it would never read our answer: read
+            // and discard the rest (up to a bound), then let "Connection: close" end the connection.
             ctx.response().putHeader("Connection", "close");
-            ctx.response().endHandler(v -> ctx.request().connection().close());
+            long[] drained = {0};
+            ctx.request().handler(chunk -> {
+                drained[0] += chunk.length();
+                if (drained[0] > DRAIN_LIMIT) ctx.request().connection().close();
+            });
             ctx.request().resume();
         }
         Http.send(ctx, error.status(), error.toJson());
