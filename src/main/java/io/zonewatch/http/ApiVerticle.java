@@ -9,6 +9,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.zonewatch.Services;
 import io.zonewatch.alerts.AlertRoutes;
 import io.zonewatch.alerts.AlertService;
+import io.zonewatch.alerts.RuleSettingRoutes;
 import io.zonewatch.alerts.TargetRoutes;
 import io.zonewatch.auth.AuthHandler;
 import io.zonewatch.auth.TokenRoutes;
@@ -99,6 +100,7 @@ public final class ApiVerticle extends VerticleBase {
         new ObservationRoutes(catalog, new ObservationService(pool)).mount(router);
         new CatalogRoutes(catalog).mount(router);
         new AlertRoutes(pool).mount(router);
+        new RuleSettingRoutes(pool).mount(router);
         new TargetRoutes(pool, new AlertService(vertx, pool, services.metrics(), services.clock())).mount(router);
         new RankingRoutes(catalog, new SchemeRepository(pool), new RankingService(vertx, pool, services.clock()),
                 new RankingViews(pool)).mount(router);

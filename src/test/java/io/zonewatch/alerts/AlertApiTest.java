@@ -229,6 +229,30 @@ class AlertApiTest {
     }
 
     @Test
+    @Order(13)
+    void thresholdsAreConfigurablePerIndicatorThroughTheApi() {
+        // H4's tax fell 9.5 %: under the default 10 %, over a 5 % threshold set for tax_revenue only.
+        Api.Response put = api.put("/api/v1/alert-rules/yoy_change", ADMIN,
+                new JsonObject().put("indicator", "tax_revenue").put("thresholds", new JsonObject().put("warning", 5).put("critical", 20)));
+        assertEquals(200, put.status(), put.toString());
+        assertEquals(201, api.feed(bureau, HEADER + "H4,tax_revenue,2025Q2,90.4\n", null).status());
+        service.evaluateAlerts();
+        assertEquals("warning", only("yoy_change", "H4").getString("severity"));
+        assertEquals(422, api.put("/api/v1/alert-rules/yoy_change", ADMIN, new JsonObject().put("thresholds",
+                new JsonObject().put("warning", 30).put("critical", 20))).status());
+        assertEquals("unknown_threshold", api.put("/api/v1/alert-rules/ytd_decrease", ADMIN, new JsonObject().put("thresholds",
+                new JsonObject().put("factor", 2))).json().getString("error"));
+        assertEquals(404, api.put("/api/v1/alert-rules/nope", ADMIN, new JsonObject()).status());
+        assertEquals(403, api.put("/api/v1/alert-rules/yoy_change", bureau, new JsonObject()).status());
+        // Switched off: the warning resolves at the next evaluation of its data.
+        assertEquals(200, api.put("/api/v1/alert-rules/suspect_unit", ADMIN, new JsonObject().put("enabled", false)).status());
+        assertEquals(201, api.feed(bureau, HEADER + "H5,industrial_value_added,2025Q2,7000001\n", null).status());
+        service.evaluateAlerts();
+        assertEquals("resolved", only("suspect_unit", "H5").getString("state"));
+        assertTrue(api.get("/api/v1/alert-rules", bureau).json().getJsonArray("rules").size() >= 9);
+    }
+
+    @Test
     @Order(11)
     void metricsCountOpenWarnings() {
         service.zoneWatch.alertWorker().refreshGauges().toCompletionStage().toCompletableFuture().join();
