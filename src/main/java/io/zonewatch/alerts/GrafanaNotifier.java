@@ -72,10 +72,12 @@ public final class GrafanaNotifier extends VerticleBase {
         deliverDue().onComplete(r -> {
             running = false;
             if (r.failed()) LOG.warn("Outbox delivery round failed: {}", r.cause().toString());
+            // A full batch means more is waiting (e.g. a backlog after an outage): go on at once.
+            else if (r.result() >= BATCH) deliverSoon();
         });
     }
 
-    /** One round: delivers what is due; resolves to the number of rows delivered. */
+    /** One round: delivers what is due; resolves to the number of rows it settled (sent or skipped). */
     public Future<Integer> deliverDue() {
         return pool.withTransaction(conn -> conn.query(AlertSql.TRY_LOCK_OUTBOX).execute().compose(lock -> {
             if (!lock.iterator().next().getBoolean("locked")) return Future.succeededFuture(0);
@@ -100,7 +102,7 @@ public final class GrafanaNotifier extends VerticleBase {
         if (SEVERITIES.indexOf(row.getString("severity")) < SEVERITIES.indexOf(minSeverity)
                 || !create && row.getLong("annotation_id") == null) {
             // Below the configured severity (or its creation was): nothing to send, recorded as done.
-            return conn.preparedQuery(AlertSql.DELIVERED).execute(Tuple.of(id, null)).map(false);
+            return conn.preparedQuery(AlertSql.DELIVERED).execute(Tuple.of(id, null)).map(true);
         }
         Future<Long> sent = create ? existingOrPost(row) : patch(row);
         return sent.compose(annotationId -> {
