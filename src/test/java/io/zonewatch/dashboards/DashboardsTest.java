@@ -1,0 +1,802 @@
+package io.zonewatch.dashboards;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.zonewatch.config.Config;
+import io.zonewatch.dashboards.GrafanaSql.TimeRange;
+import io.zonewatch.dashboards.GrafanaSql.Variable;
+import io.zonewatch.testing.TestDatabase;
+import io.zonewatch.testing.TestService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keeps the Grafana provisioning under {@code dashboards/} true to the database and the service: every
+ * dashboard and alert-rule query, expanded exactly as Grafana expands it ({@link GrafanaSql}), runs as the
+ * read-only role {@code zonewatch_reader} on the demo data set and returns rows; every PromQL query names
+ * metrics that {@code /metrics} exports; the provisioning files agree with each other.
+ */
+class DashboardsTest {
+    private static final Path DIR = Path.of("dashboards");
+    private static final Path PROVISIONING = DIR.resolve("provisioning");
+    private static final String PG_UID = "zonewatch-timescaledb";
+    private static final String PG_TYPE = "grafana-postgresql-datasource";
+    private static final String PROM_UID = "zonewatch-prometheus";
+    private static final String EXPR_UID = "__expr__";
+    private static final Set<String> GRAFANA_UIDS = Set.of("-- Grafana --", "grafana");
+    private static final Map<String, String> DASHBOARDS = new TreeMap<>(Map.of(
+            "leaders-overview.json", "zw-leaders",
+            "platform-detail.json", "zw-platform",
+            "indicator-monitor.json", "zw-indicator",
+            "data-submission.json", "zw-submission",
+            "service-health.json", "zw-service"));
+
+    /**
+     * The dashboards' time range in this test: from the demo's first quarter (2016Q1) to the end of today,
+     * so that the demo's quarters (2016Q1–2025Q4) and its feeds (received when the demo is loaded) are in it.
+     */
+    private static final TimeRange RANGE = new TimeRange(Instant.parse("2016-01-01T00:00:00Z"),
+            LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    /** Grafana's auto interval ($__interval) for a ten-year range on a wide panel is about a day. */
+    private static final Duration INTERVAL = Duration.ofDays(1);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static TestService service;
+    private static final List<Timing> TIMINGS = Collections.synchronizedList(new ArrayList<>());
+
+    private record Timing(String where, long nanos) {
+    }
+
+    @BeforeAll
+    static void start() {
+        service = TestService.start(Map.of(Config.DEMO, "true"));
+        service.evaluateAlerts();
+        service.zoneWatch.alerts().sweepMissing().toCompletionStage().toCompletableFuture().join();
+        service.zoneWatch.alertWorker().refreshGauges().toCompletionStage().toCompletableFuture().join();
+        // Planner statistics, as autovacuum has them shortly after a load, so the timings mean something.
+        TestDatabase.execute(service.db, "ANALYZE");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) service.close();
+        if (TIMINGS.isEmpty()) return;
+        List<Timing> sorted = new ArrayList<>(TIMINGS);
+        sorted.sort(Comparator.comparingLong(Timing::nanos).reversed());
+        Timing slowest = sorted.get(0);
+        System.out.printf("slowest panel query on the demo data: %s in %.1f ms%n", slowest.where(), slowest.nanos() / 1e6);
+        System.out.println("slowest dashboard queries (second run, as zonewatch_reader):");
+        sorted.stream().limit(8).forEach(t -> System.out.printf("  %7.1f ms  %s%n", t.nanos() / 1e6, t.where()));
+    }
+
+    // ================================================================== dashboards: structure
+
+    @Test
+    void everyDashboardParsesHasItsUidAndTitleAndUsesOnlyProvisionedDataSources() throws IOException {
+        Set<String> files;
+        try (Stream<Path> s = Files.walk(DIR)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).map(p -> DIR.relativize(p).toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertEquals(DASHBOARDS.keySet(), files, "the dashboard files under dashboards/");
+        Set<String> titles = new HashSet<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> e : DASHBOARDS.entrySet()) {
+            JsonNode d = dashboard(e.getKey());
+            String name = e.getKey();
+            assertEquals(e.getValue(), d.path("uid").asText(), name + ": uid");
+            String title = d.path("title").asText();
+            assertTrue(title.matches(".*\\p{IsHan}.*\\(.*[A-Za-z].*\\)"), name + ": Chinese title with English in brackets: " + title);
+            assertTrue(titles.add(title), "titles are unique: " + title);
+            assertTrue(d.path("time").path("from").asText().startsWith("now-"), name + ": a relative time range");
+            assertFalse(d.path("refresh").asText().isBlank(), name + ": refresh");
+            assertTrue(d.path("tags").toString().contains("\"zonewatch\""), name + ": tagged zonewatch (dashboard links use the tag)");
+            Set<Integer> ids = new HashSet<>();
+            for (JsonNode p : panels(d)) {
+                String where = name + " / " + p.path("title").asText();
+                if (!ids.add(p.path("id").asInt(-1))) problems.add(where + ": duplicate or missing panel id");
+                if (p.path("gridPos").path("w").asInt() <= 0) problems.add(where + ": gridPos");
+                if (p.path("type").asText().equals("row")) continue;
+                if (p.path("targets").isEmpty()) problems.add(where + ": no query");
+                for (JsonNode t : p.path("targets")) checkTarget(where, p, t, problems);
+            }
+            walkDataSources(d, "", false, (ref) -> {
+                String uid = ref.node().isObject() ? ref.node().path("uid").asText() : ref.node().asText();
+                String type = ref.node().path("type").asText();
+                if (!ref.node().isObject()) problems.add(name + ref.path() + ": data source by name, not by uid: " + uid);
+                else if (uid.equals(PG_UID) && !type.equals(PG_TYPE)) problems.add(name + ref.path() + ": type " + type);
+                else if (uid.equals(PROM_UID) && !type.equals("prometheus")) problems.add(name + ref.path() + ": type " + type);
+                else if (GRAFANA_UIDS.contains(uid) && !ref.inAnnotations()) problems.add(name + ref.path() + ": Grafana data source outside annotations");
+                else if (!uid.equals(PG_UID) && !uid.equals(PROM_UID) && !GRAFANA_UIDS.contains(uid)) {
+                    problems.add(name + ref.path() + ": data source uid not provisioned: " + uid);
+                }
+            });
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    private static void checkTarget(String where, JsonNode panel, JsonNode t, List<String> problems) {
+        if (t.path("refId").asText().isBlank()) problems.add(where + ": target without refId");
+        String uid = dataSourceUid(panel, t);
+        if (uid.equals(PG_UID)) {
+            String sql = t.path("rawSql").asText();
+            if (sql.isBlank() || !t.path("rawQuery").asBoolean()) problems.add(where + ": SQL target without rawSql");
+            String format = t.path("format").asText();
+            if (!format.equals("table") && !format.equals("time_series")) problems.add(where + ": format " + format);
+            problems.addAll(sqlProblems(where, sql, true));
+        } else if (uid.equals(PROM_UID)) {
+            if (t.path("expr").asText().isBlank()) problems.add(where + ": Prometheus target without expr");
+        } else {
+            problems.add(where + ": target data source " + uid);
+        }
+    }
+
+    private static final Pattern RELATION = Pattern.compile("(?i)\\b(?:from|join)\\s+([a-z_][\\w.]*)");
+    private static final Pattern CTE = Pattern.compile("(?i)\\b([a-z_]\\w*)\\s+AS\\s*\\(");
+
+    /** Reporting views only, a time filter on panels, no $__timeGroup (no calendar quarters), no comments. */
+    private static List<String> sqlProblems(String where, String sql, boolean panel) {
+        List<String> problems = new ArrayList<>();
+        if (panel && !sql.contains("$__timeFilter(")) problems.add(where + ": no $__timeFilter");
+        if (sql.contains("$__timeGroup")) {
+            problems.add(where + ": $__timeGroup (time_bucket on TimescaleDB, seconds elsewhere: no calendar quarters)");
+        }
+        if (sql.contains("--") || sql.contains("/*")) problems.add(where + ": SQL comment (newer Grafanas strip them before macros)");
+        Set<String> ctes = new HashSet<>();
+        Matcher c = CTE.matcher(sql);
+        while (c.find()) ctes.add(c.group(1).toLowerCase());
+        Matcher m = RELATION.matcher(sql);
+        while (m.find()) {
+            String rel = m.group(1).toLowerCase();
+            if (!rel.startsWith("reporting.") && !ctes.contains(rel) && !rel.equals("generate_series")) {
+                problems.add(where + ": reads " + rel + " (only reporting.* views)");
+            }
+        }
+        if (!sql.contains("reporting.")) problems.add(where + ": reads no reporting view");
+        return problems;
+    }
+
+    @Test
+    void dashboardsHaveTheirVariablesAndWarningAnnotations() {
+        JsonNode leaders = dashboard("leaders-overview.json");
+        assertEquals(List.of("scheme", "year"), variableNames(leaders));
+        assertTrue(hasTagAnnotation(leaders, "zonewatch"), "leaders' overview: annotations from ZoneWatch's warnings");
+        JsonNode platform = dashboard("platform-detail.json");
+        assertTrue(variableNames(platform).contains("platform"));
+        assertTrue(variable(platform, "platform").toString().contains("reporting.platforms"));
+        assertTrue(hasTagAnnotation(platform, "$platform"), "platform detail: that platform's warnings as annotations");
+        assertTrue(variableNames(dashboard("indicator-monitor.json")).contains("indicator"));
+        for (String file : DASHBOARDS.keySet()) {
+            JsonNode d = dashboard(file);
+            for (JsonNode a : d.path("annotations").path("list")) {
+                assertTrue(GRAFANA_UIDS.contains(a.path("datasource").path("uid").asText()), file + ": annotations from Grafana's own store");
+            }
+        }
+        // every SQL panel of the leaders' overview follows the selected scheme and year or the time range
+        for (JsonNode p : panels(leaders)) {
+            for (JsonNode t : p.path("targets")) assertTrue(t.path("rawSql").asText().contains("$__timeFilter("), p.path("title").asText());
+        }
+    }
+
+    // ================================================================== dashboards: SQL against the database
+
+    @Test
+    void everySqlQueryRunsAsTheReaderRoleAndReturnsRows() throws SQLException {
+        boolean timescaledb = timescaledbFlag();
+        List<String> problems = new ArrayList<>();
+        int queries = 0;
+        try (Connection c = reader()) {
+            for (String file : DASHBOARDS.keySet()) {
+                JsonNode d = dashboard(file);
+                Map<String, Variable> vars = resolveVariables(file, d, c, timescaledb, problems);
+                for (JsonNode p : panels(d)) {
+                    for (JsonNode t : p.path("targets")) {
+                        if (!dataSourceUid(p, t).equals(PG_UID)) continue;
+                        for (Map<String, Variable> scope : scopes(p, vars)) {
+                            String where = file + " / " + p.path("title").asText() + scopeLabel(p, scope);
+                            queries++;
+                            String sql;
+                            try {
+                                sql = expand(t.path("rawSql").asText(), scope, RANGE, timescaledb);
+                            } catch (RuntimeException e) {
+                                problems.add(where + ": " + e.getMessage());
+                                continue;
+                            }
+                            Result r;
+                            try {
+                                run(c, sql);                    // warm-up: plans and caches, as a dashboard in use has
+                                r = run(c, sql);
+                            } catch (SQLException e) {
+                                problems.add(where + ": " + e.getMessage() + "\n" + sql);
+                                continue;
+                            }
+                            TIMINGS.add(new Timing(where, r.nanos()));
+                            if (r.rows().isEmpty()) problems.add(where + ": no rows on the demo data\n" + sql);
+                            boolean timeSeries = t.path("format").asText().equals("time_series");
+                            String type = p.path("type").asText();
+                            if (timeSeries || type.equals("timeseries") || type.equals("state-timeline")) {
+                                problems.addAll(timeColumnProblems(where, r, timeSeries));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(queries >= 40, "SQL panel queries checked: " + queries);
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void theReaderRoleSeesTheReportingViewsAndNothingElse() throws SQLException {
+        try (Connection c = reader()) {
+            assertEquals(1, run(c, "SELECT count(*) FROM reporting.platforms").rows().size());
+            SQLException denied = assertThrows(SQLException.class, () -> run(c, "SELECT count(*) FROM alert"));
+            assertTrue(denied.getMessage().contains("permission denied"), denied.getMessage());
+        }
+    }
+
+    /** Variables in order, each query run with the ones before it; the selection is the current value or the first. */
+    private static Map<String, Variable> resolveVariables(String file, JsonNode d, Connection c, boolean timescaledb,
+                                                          List<String> problems) {
+        Map<String, Variable> vars = new LinkedHashMap<>();
+        for (JsonNode v : d.path("templating").path("list")) {
+            String name = v.path("name").asText();
+            String where = file + " / variable " + name;
+            List<String> values = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            String type = v.path("type").asText();
+            if (type.equals("custom")) {
+                Matcher m = Pattern.compile("(?:\\\\,|[^,])+").matcher(v.path("query").asText());
+                while (m.find()) {
+                    String option = m.group().replace("\\,", ",");
+                    Matcher kv = Pattern.compile("^\\s*(.+)\\s:\\s(.+)$").matcher(option);
+                    texts.add(kv.matches() ? kv.group(1).trim() : option.trim());
+                    values.add(kv.matches() ? kv.group(2).trim() : option.trim());
+                }
+            } else if (type.equals("query") && v.path("datasource").path("uid").asText().equals(PG_UID)) {
+                String query = v.path("query").isObject() ? v.path("query").path("rawSql").asText() : v.path("query").asText();
+                problems.addAll(sqlProblems(where, query, false));
+                try {
+                    Result r = run(c, expand(query, vars, RANGE, timescaledb));
+                    int value = r.columns().contains("__value") ? r.columns().indexOf("__value") : 0;
+                    int text = r.columns().contains("__text") ? r.columns().indexOf("__text") : value;
+                    for (List<Object> row : r.rows()) {
+                        values.add(String.valueOf(row.get(value)));
+                        texts.add(String.valueOf(row.get(text)));
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    problems.add(where + ": " + e.getMessage());
+                    continue;
+                }
+            } else if (type.equals("query") && v.path("datasource").path("uid").asText().equals(PROM_UID)) {
+                continue; // Prometheus label values: checked with the PromQL queries, never used in SQL
+            } else {
+                problems.add(where + ": variable type not checked here: " + type);
+                continue;
+            }
+            if (values.isEmpty()) {
+                problems.add(where + ": no values on the demo data");
+                continue;
+            }
+            boolean multi = v.path("multi").asBoolean();
+            boolean includeAll = v.path("includeAll").asBoolean();
+            List<String> current = new ArrayList<>();
+            JsonNode cur = v.path("current").path("value");
+            if (cur.isArray()) cur.forEach(x -> current.add(x.asText()));
+            else if (!cur.isMissingNode() && !cur.asText().isEmpty()) current.add(cur.asText());
+            List<Integer> selected = new ArrayList<>();
+            if (current.contains("$__all")) {
+                if (!includeAll) problems.add(where + ": All selected without includeAll");
+                for (int i = 0; i < values.size(); i++) selected.add(i);
+            } else if (!current.isEmpty()) {
+                for (String s : current) {
+                    if (values.contains(s)) selected.add(values.indexOf(s));
+                    else problems.add(where + ": the default " + s + " is not among its values " + values);
+                }
+            }
+            if (selected.isEmpty()) selected.add(0);
+            vars.put(name, new Variable(name, selected.stream().map(values::get).toList(),
+                    selected.stream().map(texts::get).toList(), multi, includeAll, multi));
+        }
+        return vars;
+    }
+
+    /** A repeated panel runs once per value of its variable, which it sees as one plain value. */
+    private static List<Map<String, Variable>> scopes(JsonNode panel, Map<String, Variable> vars) {
+        String repeat = panel.path("repeat").asText();
+        if (repeat.isEmpty()) return List.of(vars);
+        Variable v = vars.get(repeat);
+        assertNotNull(v, panel.path("title").asText() + ": repeats over an unknown variable " + repeat);
+        List<Map<String, Variable>> scopes = new ArrayList<>();
+        for (int i = 0; i < v.values().size(); i++) {
+            Map<String, Variable> scope = new LinkedHashMap<>(vars);
+            scope.put(repeat, v.scoped(i));
+            scopes.add(scope);
+        }
+        return scopes;
+    }
+
+    private static String scopeLabel(JsonNode panel, Map<String, Variable> scope) {
+        String repeat = panel.path("repeat").asText();
+        return repeat.isEmpty() ? "" : " [" + repeat + "=" + scope.get(repeat).values().get(0) + "]";
+    }
+
+    private static String expand(String sql, Map<String, Variable> vars, TimeRange range, boolean timescaledb) {
+        String expanded = GrafanaSql.expandMacros(GrafanaSql.interpolateVariables(sql, vars), range, timescaledb, INTERVAL);
+        Matcher left = Pattern.compile("\\$\\{?\\w+|\\[\\[\\w+").matcher(expanded);
+        if (left.find()) throw new IllegalStateException("unresolved variable or macro " + left.group() + " in\n" + expanded);
+        return expanded;
+    }
+
+    private static List<String> timeColumnProblems(String where, Result r, boolean needsValue) {
+        List<String> problems = new ArrayList<>();
+        int time = r.columns().indexOf("time");
+        if (time < 0) {
+            problems.add(where + ": no column named time: " + r.columns());
+            return problems;
+        }
+        int type = r.types().get(time);
+        if (type != Types.TIMESTAMP && type != Types.TIMESTAMP_WITH_TIMEZONE && type != Types.DATE) {
+            problems.add(where + ": time column of SQL type " + type);
+        }
+        if (needsValue && r.types().stream().filter(DashboardsTest::numeric).count() == 0) {
+            problems.add(where + ": no numeric column: " + r.columns());
+        }
+        Timestamp last = null;
+        for (List<Object> row : r.rows()) {
+            Object v = row.get(time);
+            Timestamp ts = v instanceof Timestamp t ? t : v instanceof java.sql.Date dt ? new Timestamp(dt.getTime()) : null;
+            if (ts != null && last != null && ts.before(last)) {
+                problems.add(where + ": rows not in time order (Grafana needs ascending time)");
+                break;
+            }
+            if (ts != null) last = ts;
+        }
+        return problems;
+    }
+
+    private static boolean numeric(int sqlType) {
+        return switch (sqlType) {
+            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.NUMERIC, Types.DECIMAL, Types.DOUBLE, Types.FLOAT,
+                 Types.REAL -> true;
+            default -> false;
+        };
+    }
+
+    // ================================================================== alert rules
+
+    @Test
+    void alertRulesParseReferenceTheProvisionedSourcesAndTheirSqlRuns() throws Exception {
+        JsonNode file = yaml("alerting/zonewatch-rules.yaml");
+        assertEquals(1, file.path("apiVersion").asInt());
+        boolean timescaledb = timescaledbFlag();
+        List<String> problems = new ArrayList<>();
+        Set<String> uids = new HashSet<>();
+        Map<String, JsonNode> rules = new LinkedHashMap<>();
+        String providerFolder = yaml("dashboards/zonewatch.yaml").path("providers").get(0).path("folder").asText();
+        for (JsonNode group : file.path("groups")) {
+            assertFalse(group.path("name").asText().isBlank(), "group name");
+            assertEquals(providerFolder, group.path("folder").asText(), "rules live in the dashboards' folder");
+            assertTrue(group.path("interval").asText().matches("\\d+[smh]"), "group interval");
+            for (JsonNode rule : group.path("rules")) {
+                String uid = rule.path("uid").asText();
+                assertTrue(uids.add(uid) && !uid.isBlank(), "rule uids are unique: " + uid);
+                assertFalse(rule.path("title").asText().isBlank(), uid + ": title");
+                assertFalse(rule.path("title").asText().contains("$"), uid + ": provisioning would expand $ in a title");
+                rules.put(uid, rule);
+            }
+        }
+        assertEquals(3, rules.size(), "rules: " + rules.keySet());
+
+        try (Connection c = reader()) {
+            for (Map.Entry<String, JsonNode> e : rules.entrySet()) {
+                String uid = e.getKey();
+                JsonNode rule = e.getValue();
+                Map<String, JsonNode> data = new LinkedHashMap<>();
+                for (JsonNode q : rule.path("data")) data.put(q.path("refId").asText(), q);
+                if (!data.containsKey(rule.path("condition").asText())) problems.add(uid + ": condition is not a refId");
+                if (!Set.of("NoData", "Alerting", "OK", "KeepLast").contains(rule.path("noDataState").asText())) problems.add(uid + ": noDataState");
+                if (!Set.of("Error", "Alerting", "OK", "KeepLast").contains(rule.path("execErrState").asText())) problems.add(uid + ": execErrState");
+                if (!Set.of("info", "warning", "critical").contains(rule.path("labels").path("severity").asText())) problems.add(uid + ": severity label");
+                if (rule.path("annotations").path("summary").asText().isBlank()) problems.add(uid + ": summary annotation");
+                checkDashboardLink(uid, rule, problems);
+                for (JsonNode q : data.values()) {
+                    String ref = uid + "/" + q.path("refId").asText();
+                    String ds = q.path("datasourceUid").asText();
+                    JsonNode model = q.path("model");
+                    if (!model.path("refId").asText().equals(q.path("refId").asText())) problems.add(ref + ": model.refId");
+                    if (!model.path("datasource").path("uid").asText().equals(ds)) problems.add(ref + ": model.datasource.uid");
+                    switch (ds) {
+                        case EXPR_UID -> checkExpression(ref, model, data.keySet(), problems);
+                        case PROM_UID -> {
+                            if (model.path("expr").asText().isBlank()) problems.add(ref + ": no expr");
+                            if (!q.path("relativeTimeRange").has("from")) problems.add(ref + ": relativeTimeRange");
+                        }
+                        case PG_UID -> checkSqlRule(ref, q, c, timescaledb, problems);
+                        default -> problems.add(ref + ": data source uid not provisioned: " + ds);
+                    }
+                }
+            }
+            assertEquals(List.of(), problems);
+
+            // The three warnings the rules watch, and that they fire on the demo's planted anomalies.
+            JsonNode critical = rules.values().stream().filter(r -> r.toString().contains("zonewatch_alerts_open")).findFirst().orElseThrow();
+            assertTrue(critical.toString().contains("severity=\\\"critical\\\""), "critical warnings open");
+            assertTrue(criticalOpen() > 0, "the demo's critical warnings (suspect unit, YTD decrease, ...) are open");
+
+            JsonNode red = ruleReading(rules, "reporting.target_progress");
+            Result lights = run(c, expand(ruleSql(red), Map.of(), RANGE, timescaledb));
+            assertTrue(number(lights, lastRow(lights), "red_lights") > 0, "the planted investment collapse is red in 2025Q4");
+
+            JsonNode overdue = ruleReading(rules, "reporting.submission_completeness");
+            Result missing = run(c, expand(ruleSql(overdue), Map.of(), RANGE, timescaledb));
+            double q3 = missing.rows().stream().filter(r -> r.get(0).toString().startsWith("2025-10-25"))
+                    .mapToDouble(r -> ((Number) r.get(1)).doubleValue()).findFirst().orElse(-1);
+            assertTrue(q3 > 0 && q3 < 5, "2025Q3, due 2025-10-25: one platform of ~63 sent nothing: " + q3);
+        }
+    }
+
+    private static void checkSqlRule(String ref, JsonNode q, Connection c, boolean timescaledb, List<String> problems) {
+        JsonNode model = q.path("model");
+        String sql = model.path("rawSql").asText();
+        if (!model.path("format").asText().equals("time_series")) problems.add(ref + ": SQL alert queries must be time_series");
+        problems.addAll(sqlProblems(ref, sql, false));
+        if (!sql.contains("$__timeFilter(") && !sql.contains("$__timeFrom()")) problems.add(ref + ": not bound to the rule's time range");
+        long from = q.path("relativeTimeRange").path("from").asLong(-1);
+        long to = q.path("relativeTimeRange").path("to").asLong(-1);
+        if (from <= to || to < 0) problems.add(ref + ": relativeTimeRange " + from + ".." + to);
+        try {
+            Result r = run(c, expand(sql, Map.of(), RANGE, timescaledb));
+            if (r.rows().isEmpty()) problems.add(ref + ": no rows on the demo data");
+            problems.addAll(timeColumnProblems(ref, r, true));
+            // and over the rule's own window, as Grafana evaluates it (rows may legitimately be none)
+            Instant now = Instant.now();
+            run(c, expand(sql, Map.of(), new TimeRange(now.minusSeconds(from), now.minusSeconds(to)), timescaledb));
+        } catch (SQLException | RuntimeException e) {
+            problems.add(ref + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkExpression(String ref, JsonNode model, Set<String> refIds, List<String> problems) {
+        String type = model.path("type").asText();
+        switch (type) {
+            case "reduce" -> {
+                if (!refIds.contains(model.path("expression").asText())) problems.add(ref + ": reduces an unknown refId");
+                if (!Set.of("last", "mean", "min", "max", "sum", "count").contains(model.path("reducer").asText())) problems.add(ref + ": reducer");
+            }
+            case "threshold" -> {
+                if (!refIds.contains(model.path("expression").asText())) problems.add(ref + ": threshold on an unknown refId");
+                JsonNode conditions = model.path("conditions");
+                if (conditions.size() != 1) problems.add(ref + ": a threshold has exactly one condition");
+                JsonNode evaluator = conditions.path(0).path("evaluator");
+                if (!Set.of("gt", "lt", "within_range", "outside_range").contains(evaluator.path("type").asText())
+                        || evaluator.path("params").isEmpty()) {
+                    problems.add(ref + ": threshold evaluator " + evaluator);
+                }
+            }
+            case "math" -> {
+                if (model.path("expression").asText().isBlank()) problems.add(ref + ": math expression");
+            }
+            default -> problems.add(ref + ": expression type not checked here: " + type);
+        }
+    }
+
+    private static void checkDashboardLink(String uid, JsonNode rule, List<String> problems) {
+        if (!rule.has("dashboardUid")) return;
+        String dashboardUid = rule.path("dashboardUid").asText();
+        String file = DASHBOARDS.entrySet().stream().filter(e -> e.getValue().equals(dashboardUid)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+        if (file == null) {
+            problems.add(uid + ": links to an unknown dashboard " + dashboardUid);
+            return;
+        }
+        int panelId = rule.path("panelId").asInt(-1);
+        if (panels(dashboard(file)).stream().noneMatch(p -> p.path("id").asInt() == panelId)) {
+            problems.add(uid + ": links to a panel " + panelId + " that " + dashboardUid + " does not have");
+        }
+    }
+
+    private static JsonNode ruleReading(Map<String, JsonNode> rules, String view) {
+        return rules.values().stream().filter(r -> ruleSql(r).contains(view)).findFirst()
+                .orElseThrow(() -> new AssertionError("no alert rule reads " + view));
+    }
+
+    private static String ruleSql(JsonNode rule) {
+        for (JsonNode q : rule.path("data")) {
+            if (q.path("datasourceUid").asText().equals(PG_UID)) return q.path("model").path("rawSql").asText();
+        }
+        return "";
+    }
+
+    private static List<Object> lastRow(Result r) {
+        assertFalse(r.rows().isEmpty());
+        return r.rows().get(r.rows().size() - 1);
+    }
+
+    private static double number(Result r, List<Object> row, String column) {
+        int index = r.columns().indexOf(column);
+        assertTrue(index >= 0, "column " + column + " in " + r.columns());
+        return ((Number) row.get(index)).doubleValue();
+    }
+
+    /** The gauge the critical-warnings rule reads, summed over rules as the rule does. */
+    private static double criticalOpen() {
+        double sum = 0;
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith("zonewatch_alerts_open{") && line.contains("severity=\"critical\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    // ================================================================== PromQL
+
+    @Test
+    void everyPromQlQueryNamesMetricsThatTheServiceExports() throws IOException {
+        PromQl.Exposition exported = PromQl.Exposition.parse(metrics());
+        Map<String, String> queries = new LinkedHashMap<>();
+        for (String file : DASHBOARDS.keySet()) {
+            JsonNode d = dashboard(file);
+            for (JsonNode p : panels(d)) {
+                for (JsonNode t : p.path("targets")) {
+                    if (dataSourceUid(p, t).equals(PROM_UID)) queries.put(file + " / " + p.path("title").asText() + " / " + t.path("refId").asText(), t.path("expr").asText());
+                }
+            }
+            for (JsonNode v : d.path("templating").path("list")) {
+                if (v.path("datasource").path("uid").asText().equals(PROM_UID)) {
+                    queries.put(file + " / variable " + v.path("name").asText(),
+                            v.path("query").isObject() ? v.path("query").path("query").asText() : v.path("query").asText());
+                }
+            }
+        }
+        for (JsonNode group : yaml("alerting/zonewatch-rules.yaml").path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                for (JsonNode q : rule.path("data")) {
+                    if (q.path("datasourceUid").asText().equals(PROM_UID)) queries.put("alert rule " + rule.path("uid").asText(), q.path("model").path("expr").asText());
+                }
+            }
+        }
+        assertTrue(queries.size() >= 15, "PromQL queries checked: " + queries.size());
+        List<String> problems = new ArrayList<>();
+        Set<String> used = new TreeSet<>();
+        queries.forEach((where, expr) -> {
+            Set<String> names = PromQl.metricNames(expr);
+            if (names.isEmpty()) problems.add(where + ": names no metric: " + expr);
+            for (String name : names) {
+                used.add(name);
+                if (!exported.exports(name)) problems.add(where + ": " + name + " is not exported by /metrics");
+            }
+        });
+        assertEquals(List.of(), problems);
+        for (String family : List.of("vertx_http_server_requests_total", "vertx_pool_in_use", "jvm_memory_used_bytes",
+                "zonewatch_alert_outbox_backlog", "zonewatch_alerts_open", "zonewatch_feed_rows_total")) {
+            assertTrue(used.contains(family), "service health shows " + family);
+        }
+    }
+
+    private static String metrics() {
+        assertEquals(200, service.api.get("/health", null).status()); // so that the HTTP server metrics exist
+        return service.api.get("/metrics", null).text();
+    }
+
+    // ================================================================== provisioning files
+
+    @Test
+    void provisioningFilesParseAndAgree() throws IOException {
+        JsonNode datasources = yaml("datasources/zonewatch.yaml");
+        assertEquals(1, datasources.path("apiVersion").asInt());
+        Map<String, JsonNode> byUid = new TreeMap<>();
+        datasources.path("datasources").forEach(ds -> byUid.put(ds.path("uid").asText(), ds));
+        assertEquals(Set.of(PG_UID, PROM_UID), byUid.keySet());
+        JsonNode pg = byUid.get(PG_UID);
+        assertEquals(PG_TYPE, pg.path("type").asText());
+        assertEquals("timescaledb:5432", pg.path("url").asText());
+        assertEquals("zonewatch_grafana", pg.path("user").asText());
+        assertEquals("zonewatch", pg.path("jsonData").path("database").asText());
+        assertEquals("disable", pg.path("jsonData").path("sslmode").asText());
+        assertEquals(1700, pg.path("jsonData").path("postgresVersion").asInt());
+        assertTrue(pg.path("jsonData").path("timescaledb").asBoolean());
+        assertEquals("${ZONEWATCH_GRAFANA_DB_PASSWORD}", pg.path("secureJsonData").path("password").asText());
+        assertFalse(pg.has("password"), "the password is only in secureJsonData");
+        JsonNode prom = byUid.get(PROM_UID);
+        assertEquals("prometheus", prom.path("type").asText());
+        assertEquals("http://prometheus:9090", prom.path("url").asText());
+        assertEquals(1, datasources.path("datasources").findValues("isDefault").stream().filter(JsonNode::asBoolean).count(),
+                "one default data source");
+
+        JsonNode dashboards = yaml("dashboards/zonewatch.yaml");
+        assertEquals(1, dashboards.path("apiVersion").asInt());
+        assertEquals(1, dashboards.path("providers").size());
+        JsonNode provider = dashboards.path("providers").get(0);
+        assertEquals("file", provider.path("type").asText());
+        assertEquals("ZoneWatch", provider.path("folder").asText());
+        // docker-compose mounts ./dashboards at this path: the provider finds the five JSON files there
+        assertEquals("/var/lib/grafana/dashboards", provider.path("options").path("path").asText());
+        for (String file : DASHBOARDS.keySet()) assertTrue(Files.isRegularFile(DIR.resolve(file)), file);
+
+        // every data source a dashboard or rule names is provisioned
+        Set<String> referenced = new TreeSet<>();
+        for (String file : DASHBOARDS.keySet()) {
+            walkDataSources(dashboard(file), "", false, ref -> {
+                if (!ref.inAnnotations()) referenced.add(ref.node().path("uid").asText());
+            });
+        }
+        yaml("alerting/zonewatch-rules.yaml").findValues("datasourceUid").forEach(n -> referenced.add(n.asText()));
+        referenced.remove(EXPR_UID);
+        assertEquals(byUid.keySet(), referenced, "data sources used = data sources provisioned");
+
+        JsonNode contactPoints = yaml("alerting/contact-points.yaml");
+        assertEquals(1, contactPoints.path("apiVersion").asInt());
+        Set<String> receivers = new TreeSet<>();
+        for (JsonNode cp : contactPoints.path("contactPoints")) {
+            receivers.add(cp.path("name").asText());
+            for (JsonNode r : cp.path("receivers")) {
+                assertFalse(r.path("uid").asText().isBlank(), "receiver uid");
+                assertEquals("webhook", r.path("type").asText());
+                assertEquals("${ZONEWATCH_ALERT_WEBHOOK_URL}", r.path("settings").path("url").asText(), "the placeholder URL");
+            }
+        }
+        JsonNode policies = yaml("alerting/policies.yaml");
+        assertEquals(1, policies.path("apiVersion").asInt());
+        assertEquals(1, policies.path("policies").size());
+        List<String> routed = policies.findValues("receiver").stream().map(JsonNode::asText).toList();
+        assertFalse(routed.isEmpty());
+        for (String r : routed) assertTrue(receivers.contains(r), "policy routes to the contact point " + r);
+        for (JsonNode group : yaml("alerting/zonewatch-rules.yaml").path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                assertTrue(rule.path("labels").has("severity"), rule.path("uid").asText() + ": a severity label for routing");
+            }
+        }
+    }
+
+    // ================================================================== helpers
+
+    private static Connection reader() throws SQLException {
+        Connection c = TestDatabase.connect(service.db);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET ROLE zonewatch_reader");
+            s.execute("SET statement_timeout = '30s'");
+        }
+        return c;
+    }
+
+    private record Result(List<String> columns, List<Integer> types, List<List<Object>> rows, long nanos) {
+    }
+
+    private static Result run(Connection c, String sql) throws SQLException {
+        long started = System.nanoTime();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<String> columns = new ArrayList<>();
+            List<Integer> types = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                columns.add(md.getColumnLabel(i));
+                types.add(md.getColumnType(i));
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns.size(); i++) row.add(rs.getObject(i));
+                rows.add(row);
+            }
+            return new Result(columns, types, rows, System.nanoTime() - started);
+        }
+    }
+
+    private static boolean timescaledbFlag() {
+        for (JsonNode ds : yaml("datasources/zonewatch.yaml").path("datasources")) {
+            if (ds.path("uid").asText().equals(PG_UID)) return ds.path("jsonData").path("timescaledb").asBoolean();
+        }
+        throw new AssertionError("no " + PG_UID);
+    }
+
+    private static JsonNode dashboard(String file) {
+        try {
+            return JSON.readTree(DIR.resolve(file).toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file, e);
+        }
+    }
+
+    private static JsonNode yaml(String file) {
+        try {
+            return YAML.readTree(PROVISIONING.resolve(file).toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file, e);
+        }
+    }
+
+    /** Panels, including those inside rows. */
+    private static List<JsonNode> panels(JsonNode dashboard) {
+        List<JsonNode> all = new ArrayList<>();
+        for (JsonNode p : dashboard.path("panels")) {
+            all.add(p);
+            p.path("panels").forEach(all::add);
+        }
+        return all;
+    }
+
+    private static List<String> variableNames(JsonNode d) {
+        List<String> names = new ArrayList<>();
+        d.path("templating").path("list").forEach(v -> names.add(v.path("name").asText()));
+        return names;
+    }
+
+    private static JsonNode variable(JsonNode d, String name) {
+        for (JsonNode v : d.path("templating").path("list")) if (v.path("name").asText().equals(name)) return v;
+        throw new AssertionError("no variable " + name);
+    }
+
+    private static boolean hasTagAnnotation(JsonNode d, String tag) {
+        for (JsonNode a : d.path("annotations").path("list")) {
+            if (a.path("enable").asBoolean() && a.path("target").path("type").asText().equals("tags")
+                    && a.path("target").path("tags").toString().contains("\"" + tag + "\"")
+                    && GRAFANA_UIDS.contains(a.path("datasource").path("uid").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String dataSourceUid(JsonNode panel, JsonNode target) {
+        JsonNode ds = target.has("datasource") ? target.path("datasource") : panel.path("datasource");
+        return ds.isObject() ? ds.path("uid").asText() : ds.asText();
+    }
+
+    private record DataSourceRef(String path, JsonNode node, boolean inAnnotations) {
+    }
+
+    private static void walkDataSources(JsonNode node, String path, boolean inAnnotations, Consumer<DataSourceRef> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> {
+                String p = path + "." + f.getKey();
+                if (f.getKey().equals("datasource") && !f.getValue().isNull()) out.accept(new DataSourceRef(p, f.getValue(), inAnnotations));
+                else walkDataSources(f.getValue(), p, inAnnotations || f.getKey().equals("annotations"), out);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) walkDataSources(node.get(i), path + "[" + i + "]", inAnnotations, out);
+        }
+    }
+}
