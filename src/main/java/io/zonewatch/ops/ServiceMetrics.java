@@ -12,6 +12,8 @@ public final class ServiceMetrics {
 
     public ServiceMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Present from the start at zero, so dashboards and alerts can rate() them before the first event.
+        for (String outcome : new String[]{"delivered", "failed"}) deliveryCounter(outcome);
     }
 
     public MeterRegistry registry() {
@@ -62,9 +64,13 @@ public final class ServiceMetrics {
 
     /** Grafana annotation deliveries: delivered, failed (to be retried). */
     public void delivery(String outcome) {
-        Counter.builder("zonewatch_alert_deliveries")
+        deliveryCounter(outcome).increment();
+    }
+
+    private Counter deliveryCounter(String outcome) {
+        return Counter.builder("zonewatch_alert_deliveries")
                 .description("Grafana annotation deliveries from the outbox, by outcome")
                 .tag("outcome", outcome)
-                .register(registry).increment();
+                .register(registry);
     }
 }
