@@ -89,9 +89,11 @@ CREATE UNIQUE INDEX feed_idempotency_key_idx ON feed (submitted_by, idempotency_
 CREATE INDEX feed_received_at_idx ON feed (received_at);
 
 -- Every version of every observation (append-only). period = first day of the quarter.
+-- Its keys need no foreign keys of their own: every version is written together with the current
+-- row of the same key, whose foreign keys check platform and indicator (one check per row, not two).
 CREATE TABLE observation_version (
-    platform_code  text NOT NULL REFERENCES platform (code),
-    indicator_code text NOT NULL REFERENCES indicator (code),
+    platform_code  text NOT NULL,
+    indicator_code text NOT NULL,
     period         date NOT NULL,
     revision       integer NOT NULL CHECK (revision >= 1),
     value          numeric NOT NULL,
@@ -111,7 +113,7 @@ CREATE TABLE observation_current (
     revision       integer NOT NULL,
     value          numeric NOT NULL,
     status         text NOT NULL CHECK (status IN ('A', 'P', 'E', 'B')),
-    feed_id        bigint NOT NULL REFERENCES feed (id),
+    feed_id        bigint NOT NULL,  -- checked on the version row written with it
     recorded_at    timestamptz NOT NULL,
     PRIMARY KEY (platform_code, indicator_code, period)
 );

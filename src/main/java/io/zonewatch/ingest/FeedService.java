@@ -39,6 +39,7 @@ import java.util.TreeSet;
  * versions and moves current values in a few batched statements.
  */
 public final class FeedService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeedService.class);
     /** Rows per write statement: a 1M-row feed is 100 round trips, each a few MB of arrays. */
     static final int BATCH_ROWS = 10_000;
     /** Errors kept in the answer and the feed record; the counts stay exact beyond it. */
@@ -79,9 +80,13 @@ public final class FeedService {
             return new CatalogRepository(pool).load()
                     .compose(catalog -> vertx.executeBlocking(() -> validate(s, catalog), false))
                     .compose(v -> {
+                        long validated = System.nanoTime();
                         if (s.dryRun()) return preview(s, v);
                         Future<FeedOutcome> stored = v.storable(s.lenient()) ? store(s, sha, v) : storeRejected(s, sha, v);
                         return stored.onSuccess(o -> {
+                            LOG.info("Feed {}: {} rows {} — read and validated in {} ms, stored in {} ms",
+                                    o.body().getValue("feedId"), v.rows(), o.body().getString("status"),
+                                    (validated - started) / 1_000_000, (System.nanoTime() - validated) / 1_000_000);
                             if (o.body().containsKey("duplicateOf")) return;
                             // Warnings are evaluated after the commit, off the request (the feed is marked until then).
                             if (o.status() == 201) vertx.eventBus().publish("zonewatch.alerts.evaluate", o.body().getLong("feedId"));
