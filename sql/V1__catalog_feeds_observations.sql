@@ -103,7 +103,9 @@ CREATE TABLE observation_version (
     recorded_at    timestamptz NOT NULL,
     PRIMARY KEY (platform_code, indicator_code, period, revision)
 );
-CREATE INDEX observation_version_feed_idx ON observation_version (feed_id, period);
+-- "What did feed N write?" (replays, warning evaluation). Feed ids grow with insertion order, so a
+-- BRIN index answers it at a fraction of a B-tree's write cost on a million-row feed.
+CREATE INDEX observation_version_feed_idx ON observation_version USING brin (feed_id);
 
 -- The latest version of each key, maintained in the same transaction as observation_version.
 CREATE TABLE observation_current (

@@ -11,7 +11,10 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import io.zonewatch.http.RowError;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Reads a feed body into {@link RawRow}s: decodes the declared charset strictly (BOM tolerated),
@@ -46,24 +50,35 @@ final class FeedParser {
         JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNumberLength(2000).build());
     }
 
-    record Parsed(List<RawRow> rows, List<RowError> errors) {
-    }
-
     private FeedParser() {
     }
 
-    static Parsed parse(FeedFormat format, byte[] body, Charset charset) {
-        String text = decode(body, charset);
+    /**
+     * Reads the feed row by row, handing each readable row to {@code sink} and recording rows that
+     * cannot be split in {@code errors}. Nothing but the current row is held: a million-row feed
+     * costs the memory of its bytes, not of a million row objects. Returns the number of data rows.
+     */
+    static int parse(FeedFormat format, byte[] body, Charset charset, Consumer<RawRow> sink, ErrorCollector errors) {
+        int skip = checkEncoding(body, charset);
         return switch (format) {
-            case CSV -> csv(text, false);
-            case SDMX_CSV -> csv(text, true);
-            case JSON -> json(text);
+            case CSV -> csv(reader(body, skip, charset), false, sink, errors);
+            case SDMX_CSV -> csv(reader(body, skip, charset), true, sink, errors);
+            case JSON -> json(new String(body, skip, body.length - skip, charset), sink, errors);
         };
+    }
+
+    private static Reader reader(byte[] body, int skip, Charset charset) {
+        // The bytes were checked by checkEncoding; decoding again here streams instead of building a String.
+        return new InputStreamReader(new ByteArrayInputStream(body, skip, body.length - skip), charset);
     }
 
     // ---- decoding ----
 
-    static String decode(byte[] body, Charset charset) {
+    /**
+     * Checks that the body is text in the declared charset, in chunks, keeping nothing; reports the
+     * line of the first bad byte. Returns the length of a byte-order mark to skip.
+     */
+    static int checkEncoding(byte[] body, Charset charset) {
         int skip = 0;
         if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
             skip = 3;
@@ -81,26 +96,27 @@ final class FeedParser {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body, skip, body.length - skip);
-        CharBuffer out = CharBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16, (long) (body.length * (double) decoder.maxCharsPerByte()) + 16));
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isError()) {
-            int at = in.position();
-            String hint = charset.equals(StandardCharsets.UTF_8)
-                    ? "; if the file is GBK/GB18030, send Content-Type: text/csv; charset=gb18030"
-                    : "";
-            throw new FeedRejection(lineAt(body, at), null, "bad_encoding",
-                    "第 " + lineAt(body, at) + " 行不是有效的 " + charset.name() + " 编码"
-                            + (hint.isEmpty() ? "" : "；如为 GBK/GB18030 文件，请声明 charset=gb18030"),
-                    "line " + lineAt(body, at) + " is not valid " + charset.name() + hint);
+        CharBuffer out = CharBuffer.allocate(64 * 1024);
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                long line = lineAt(body, in.position());
+                String hint = charset.equals(StandardCharsets.UTF_8)
+                        ? "; if the file is GBK/GB18030, send Content-Type: text/csv; charset=gb18030"
+                        : "";
+                throw new FeedRejection(line, null, "bad_encoding",
+                        "第 " + line + " 行不是有效的 " + charset.name() + " 编码"
+                                + (hint.isEmpty() ? "" : "；如为 GBK/GB18030 文件，请声明 charset=gb18030"),
+                        "line " + line + " is not valid " + charset.name() + hint);
+            }
+            out.clear();
+            if (result.isUnderflow()) break;
         }
-        try {
-            CoderResult flush = decoder.flush(out);
-            if (flush.isError()) flush.throwException();
-        } catch (CharacterCodingException e) {
+        out.clear();
+        if (decoder.flush(out).isError()) {
             throw new FeedRejection(lineAt(body, body.length), null, "bad_encoding", "文件结尾的编码不完整", "the file ends in an incomplete character");
         }
-        out.flip();
-        return out.toString();
+        return skip;
     }
 
     private static long lineAt(byte[] body, int position) {
@@ -124,9 +140,8 @@ final class FeedParser {
             "ACTION", "action");
     private static final Set<String> SDMX_STRUCTURE = Set.of("DATAFLOW", "STRUCTURE", "STRUCTURE_ID");
 
-    private static Parsed csv(String text, boolean sdmx) {
-        List<RawRow> rows = new ArrayList<>();
-        List<RowError> errors = new ArrayList<>();
+    private static int csv(Reader text, boolean sdmx, Consumer<RawRow> sink, ErrorCollector errors) {
+        int rows = 0;
         CsvReader<CsvRecord> reader = CsvReader.builder()
                 .skipEmptyLines(true)
                 .allowExtraFields(true)
@@ -143,12 +158,12 @@ final class FeedParser {
             while (it.hasNext()) {
                 CsvRecord r = it.next();
                 long line = r.getStartingLineNumber();
+                rows++;
                 if (r.getFieldCount() != width) {
                     errors.add(new RowError(line, null, "bad_field_count",
                             "该行有 " + r.getFieldCount() + " 列，表头有 " + width + " 列（分隔符应为英文逗号，含逗号的值需加引号）",
                             "the row has " + r.getFieldCount() + " fields but the header has " + width
                                     + " (fields are separated by ',', quote values that contain commas)"));
-                    rows.add(null);
                     continue;
                 }
                 if (hasLineBreak(r)) {
@@ -156,27 +171,25 @@ final class FeedParser {
                     errors.add(new RowError(line, null, "unbalanced_quote",
                             "该行的引号未闭合，其后的行被并入了该行（字段中不能有换行）",
                             "a quote in this row is not closed: the lines after it were swallowed (fields cannot contain line breaks)"));
-                    rows.add(null);
                     continue;
                 }
                 if (tooLong(r)) {
                     errors.add(new RowError(line, null, "field_too_long", "该行有超过 " + MAX_FIELD_CHARS + " 字符的字段",
                             "the row has a field longer than " + MAX_FIELD_CHARS + " characters"));
-                    rows.add(null);
                     continue;
                 }
-                rows.add(new RawRow(line,
+                sink.accept(new RawRow(line,
                         code(field(r, index, "platform"), sdmx), code(field(r, index, "indicator"), sdmx),
                         field(r, index, "period"), field(r, index, "value"), field(r, index, "unit"),
                         field(r, index, "unitMultiplier"), field(r, index, "status"), field(r, index, "note"),
                         field(r, index, "action"), columns));
             }
-            if (rows.isEmpty()) throw new FeedRejection(1, null, "empty_feed", "文件只有表头，没有数据行", "the feed has a header but no data rows");
+            if (rows == 0) throw new FeedRejection(1, null, "empty_feed", "文件只有表头，没有数据行", "the feed has a header but no data rows");
         } catch (CsvParseException e) {
             throw new FeedRejection(1, null, "bad_csv", "CSV 格式错误（引号不配对或行过长）",
                     "malformed CSV (unbalanced quotes or an overlong line): " + e.getMessage());
         }
-        return new Parsed(rows, errors);
+        return rows;
     }
 
     private static boolean hasLineBreak(CsvRecord r) {
@@ -285,7 +298,7 @@ final class FeedParser {
             "platform", "platform", "platform_code", "platform", "indicator", "indicator", "indicator_code", "indicator",
             "period", "period", "value", "value", "unit", "unit", "status", "status", "note", "note");
 
-    private static Parsed json(String text) {
+    private static int json(String text, Consumer<RawRow> sink, ErrorCollector errors) {
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -303,14 +316,11 @@ final class FeedParser {
         if (root.path("observations").isEmpty()) {
             throw new FeedRejection(1, "observations", "empty_feed", "observations 为空", "observations is empty");
         }
-        List<RawRow> rows = new ArrayList<>();
-        List<RowError> errors = new ArrayList<>();
         long position = 0;
         for (JsonNode item : root.get("observations")) {
             position++;
             if (!item.isObject()) {
                 errors.add(new RowError(position, null, "bad_row", "observations 的元素必须是对象", "each observation must be an object"));
-                rows.add(null);
                 continue;
             }
             Map<String, JsonNode> fields = new HashMap<>();
@@ -324,7 +334,6 @@ final class FeedParser {
             if (!unknown.isEmpty()) {
                 errors.add(new RowError(position, unknown.get(0), "unknown_field", "未识别的字段：" + unknown,
                         "unrecognised fields: " + unknown + "; allowed are platform, indicator, period, value, unit, status, note"));
-                rows.add(null);
                 continue;
             }
             JsonNode value = fields.get("value");
@@ -332,11 +341,11 @@ final class FeedParser {
                     : value.isNumber() ? value.decimalValue()
                     : value.isTextual() ? value.textValue()
                     : value.toString();
-            rows.add(new RawRow(position, text(fields.get("platform")), text(fields.get("indicator")),
+            sink.accept(new RawRow(position, text(fields.get("platform")), text(fields.get("indicator")),
                     text(fields.get("period")), rawValue, text(fields.get("unit")), null,
                     text(fields.get("status")), text(fields.get("note")), null, RawRow.Columns.JSON));
         }
-        return new Parsed(rows, errors);
+        return (int) position;
     }
 
     private static String text(JsonNode n) {

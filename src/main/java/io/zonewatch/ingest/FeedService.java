@@ -24,7 +24,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.HashSet;
@@ -42,8 +42,6 @@ public final class FeedService {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeedService.class);
     /** Rows per write statement: a 1M-row feed is 100 round trips, each a few MB of arrays. */
     static final int BATCH_ROWS = 10_000;
-    /** Errors kept in the answer and the feed record; the counts stay exact beyond it. */
-    static final int MAX_ERRORS = 1_000;
 
     private final Vertx vertx;
     private final Pool pool;
@@ -57,10 +55,10 @@ public final class FeedService {
         this.clock = clock;
     }
 
-    /** Validation result of a whole feed. */
-    record Validation(int rows, List<ValidRow> valid, List<RowError> errors, int rejectedRows, RowError fatal) {
+    /** Validation result of a whole feed: the valid rows and the (counted, capped) row errors. */
+    record Validation(int rows, List<ValidRow> valid, ErrorCollector errors, int rejectedRows, RowError fatal) {
         boolean storable(boolean lenient) {
-            return fatal == null && !valid.isEmpty() && (lenient || errors.isEmpty());
+            return fatal == null && !valid.isEmpty() && (lenient || errors.count() == 0);
         }
     }
 
@@ -102,54 +100,47 @@ public final class FeedService {
     // ---- validation (worker thread) ----
 
     Validation validate(FeedSubmission s, Catalog catalog) {
-        FeedParser.Parsed parsed;
-        try {
-            parsed = FeedParser.parse(s.format(), s.body().getBytes(), s.charset());
-        } catch (FeedRejection e) {
-            return new Validation(0, List.of(), List.of(e.error()), 0, e.error());
-        }
+        byte[] body = s.body().getBytes();
         // Statistics of a quarter exist only once it has ended (China Standard Time).
         Period latest = Period.current(ZonedDateTime.now(clock)).previous();
         RowValidator validator = new RowValidator(catalog, latest);
-        List<RowError> errors = new ArrayList<>(parsed.errors());
+        ErrorCollector errors = new ErrorCollector();
         List<ValidRow> valid = new ArrayList<>();
-        for (RawRow raw : parsed.rows()) {
-            if (raw == null) continue;
-            ValidRow v = validator.validate(raw, errors);
-            if (v != null) valid.add(v);
+        KeyIndex keys = new KeyIndex(Math.max(16, body.length / 40));
+        BitSet duplicated = new BitSet();
+        int rows;
+        try {
+            rows = FeedParser.parse(s.format(), body, s.charset(), raw -> {
+                ValidRow v = validator.validate(raw, errors);
+                if (v == null) return;
+                int first = keys.putIfAbsent(v.platform(), v.indicator(), v.period(), valid.size());
+                if (first < 0) {
+                    valid.add(v);
+                } else {
+                    // Two rows for one key: the bureau's intent is ambiguous, so neither is stored.
+                    duplicated.set(first);
+                    errors.add(new RowError(v.row(), null, "duplicate_key", "与第 " + valid.get(first).row() + " 行的平台、指标、期别相同",
+                            "same platform, indicator and period as line " + valid.get(first).row()));
+                }
+            }, errors);
+        } catch (FeedRejection e) {
+            ErrorCollector fatal = new ErrorCollector();
+            fatal.add(e.error());
+            return new Validation(0, List.of(), fatal, 0, e.error());
         }
-        valid = withoutDuplicates(valid, errors);
-        errors.sort(Comparator.comparingLong(RowError::row));
-        int rows = parsed.rows().size();
-        return new Validation(rows, valid, errors, rows - valid.size(), null);
-    }
-
-    /**
-     * Two rows for the same key make the feed ambiguous: both are rejected (in atomic mode the whole
-     * feed is), since the service cannot know which value the bureau meant.
-     */
-    private static List<ValidRow> withoutDuplicates(List<ValidRow> valid, List<RowError> errors) {
-        Map<String, ValidRow> first = new HashMap<>();
-        Set<String> duplicated = new HashSet<>();
-        for (ValidRow v : valid) {
-            ValidRow prev = first.putIfAbsent(v.key(), v);
-            if (prev != null) {
-                duplicated.add(v.key());
-                errors.add(new RowError(v.row(), null, "duplicate_key",
-                        "与第 " + prev.row() + " 行的平台、指标、期别相同", "same platform, indicator and period as line " + prev.row()));
+        List<ValidRow> kept = valid;
+        if (!duplicated.isEmpty()) {
+            kept = new ArrayList<>(valid.size() - duplicated.cardinality());
+            for (int i = 0; i < valid.size(); i++) {
+                if (!duplicated.get(i)) {
+                    kept.add(valid.get(i));
+                } else {
+                    errors.add(new RowError(valid.get(i).row(), null, "duplicate_key",
+                            "本文件中同一平台、指标、期别出现多次", "the same platform, indicator and period appear again later in this feed"));
+                }
             }
         }
-        if (duplicated.isEmpty()) return valid;
-        List<ValidRow> kept = new ArrayList<>();
-        for (ValidRow v : valid) {
-            if (!duplicated.contains(v.key())) {
-                kept.add(v);
-            } else if (first.get(v.key()) == v) {
-                errors.add(new RowError(v.row(), null, "duplicate_key",
-                        "本文件中同一平台、指标、期别出现多次", "the same platform, indicator and period appear again later in this feed"));
-            }
-        }
-        return kept;
+        return new Validation(rows, kept, errors, rows - kept.size(), null);
     }
 
     // ---- replays ----
@@ -232,10 +223,10 @@ public final class FeedService {
 
     private static Future<JsonObject> insertFeed(SqlConnection conn, FeedSubmission s, String sha, String status, Validation v) {
         JsonArray errors = new JsonArray();
-        v.errors().stream().limit(MAX_ERRORS).forEach(e -> errors.add(e.toJson()));
+        v.errors().sorted().forEach(e -> errors.add(e.toJson()));
         Object[] params = {s.submitter().tokenId(), s.submitter().name(), s.format().code(), s.mode(), sha,
                 (long) s.body().length(), s.idempotencyKey(), status, v.rows(), 0, 0, 0, v.rejectedRows(), errors,
-                v.errors().size() > MAX_ERRORS};
+                v.errors().truncated()};
         return conn.preparedQuery(FeedSql.INSERT_FEED).execute(Tuple.from(params))
                 .map(rows -> new JsonObject().put("id", rows.iterator().next().getLong("id")));
     }
@@ -253,20 +244,42 @@ public final class FeedService {
         return runBatches(conn, FeedSql.WRITE_BATCH, rows, feedId, at);
     }
 
-    private static Future<long[]> runBatches(SqlClient client, String sql, List<ValidRow> rows, Long feedId, java.time.OffsetDateTime at) {
+    /** Statements in flight at once: the next batch is encoded and sent while the database runs one. */
+    static final int PIPELINE = 2;
+
+    /**
+     * Runs the batches over one connection with {@link #PIPELINE} statements in flight (the Vert.x
+     * client pipelines them), summing {inserted, revised, unchanged}. The first failure fails the
+     * whole: inside a transaction the later statements fail with it and nothing is committed.
+     */
+    private static Future<long[]> runBatches(SqlClient client, String sql, List<ValidRow> rows, Long feedId,
+                                             java.time.OffsetDateTime at) {
+        int batches = (rows.size() + BATCH_ROWS - 1) / BATCH_ROWS;
         long[] totals = new long[3];
-        Future<Void> chain = Future.succeededFuture();
-        for (int from = 0; from < rows.size(); from += BATCH_ROWS) {
-            List<ValidRow> batch = rows.subList(from, Math.min(rows.size(), from + BATCH_ROWS));
-            chain = chain.compose(v -> client.preparedQuery(sql).execute(batchTuple(batch, feedId, at)).map(result -> {
-                Row r = result.iterator().next();
+        if (batches == 0) return Future.succeededFuture(totals);
+        io.vertx.core.Promise<long[]> done = io.vertx.core.Promise.promise();
+        int[] issued = {0};
+        int[] finished = {0};
+        Runnable[] issueNext = new Runnable[1];
+        issueNext[0] = () -> {
+            if (issued[0] >= batches) return;
+            int k = issued[0]++;
+            List<ValidRow> batch = rows.subList(k * BATCH_ROWS, Math.min(rows.size(), (k + 1) * BATCH_ROWS));
+            client.preparedQuery(sql).execute(batchTuple(batch, feedId, at)).onComplete(ar -> {
+                if (ar.failed()) {
+                    done.tryFail(ar.cause());
+                    return;
+                }
+                Row r = ar.result().iterator().next();
                 totals[0] += r.getLong("inserted");
                 totals[1] += r.getLong("revised");
                 totals[2] += r.getLong("unchanged");
-                return null;
-            }));
-        }
-        return chain.map(totals);
+                if (++finished[0] == batches) done.tryComplete(totals);
+                else issueNext[0].run();
+            });
+        };
+        for (int i = 0; i < PIPELINE; i++) issueNext[0].run();
+        return done.future();
     }
 
     private static Tuple batchTuple(List<ValidRow> batch, Long feedId, java.time.OffsetDateTime at) {
@@ -292,7 +305,7 @@ public final class FeedService {
                 : runBatches(pool, FeedSql.PREVIEW_BATCH, v.valid(), null, null);
         return counts.map(c -> {
             JsonArray errors = new JsonArray();
-            v.errors().stream().limit(MAX_ERRORS).forEach(e -> errors.add(e.toJson()));
+            v.errors().sorted().forEach(e -> errors.add(e.toJson()));
             JsonObject body = new JsonObject()
                     .put("feedId", null)
                     .put("dryRun", true)
@@ -305,7 +318,7 @@ public final class FeedService {
                     .put("unchanged", c[2])
                     .put("rejected", v.rejectedRows())
                     .put("errors", errors)
-                    .put("errorsTruncated", v.errors().size() > MAX_ERRORS);
+                    .put("errorsTruncated", v.errors().truncated());
             return new FeedOutcome("rejected".equals(status) ? 422 : 200,
                     "rejected".equals(status) ? FeedRecords.withRejection(body, v.fatal()) : body);
         });

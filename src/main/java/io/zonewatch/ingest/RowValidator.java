@@ -8,7 +8,6 @@ import io.zonewatch.observations.Period;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,6 +25,8 @@ final class RowValidator {
     static final int MAX_SCALE = 16;
     static final int MAX_PRECISION = 30;
     private static final Set<String> STATUSES = Set.of("A", "P", "E", "B");
+    private static final java.util.Map<String, String> STATUSES_SHARED = java.util.Map.of("A", "A", "P", "P", "E", "E", "B", "B");
+    private final java.util.Map<Period, java.time.LocalDate> firstDays = new java.util.HashMap<>();
 
     private final Catalog catalog;
     private final Period latestAllowed;
@@ -36,8 +37,8 @@ final class RowValidator {
     }
 
     /** The valid row, or null after adding the row's errors to {@code errors}. */
-    ValidRow validate(RawRow r, List<RowError> errors) {
-        int before = errors.size();
+    ValidRow validate(RawRow r, ErrorCollector errors) {
+        long before = errors.count();
         RawRow.Columns c = r.columns();
 
         if (r.action() != null && !Set.of("I", "A", "R").contains(r.action().toUpperCase())) {
@@ -126,11 +127,13 @@ final class RowValidator {
             errors.add(err(r, c.note(), "note_too_long", "备注超过 " + MAX_NOTE + " 字符", "note is longer than " + MAX_NOTE + " characters"));
         }
 
-        if (errors.size() > before) return null;
-        return new ValidRow(r.row(), platform.code(), indicator.code(), period.firstDay(), value.stripTrailingZeros(), status, r.note());
+        if (errors.count() > before) return null;
+        // Catalog strings and one LocalDate per quarter are shared: a million rows hold references, not copies.
+        return new ValidRow(r.row(), platform.code(), indicator.code(), firstDays.computeIfAbsent(period, Period::firstDay),
+                value.stripTrailingZeros(), STATUSES_SHARED.get(status), r.note());
     }
 
-    private BigDecimal number(RawRow r, List<RowError> errors) {
+    private BigDecimal number(RawRow r, ErrorCollector errors) {
         String col = r.columns().value();
         Object v = r.value();
         if (v == null) {
@@ -166,7 +169,7 @@ final class RowValidator {
         }
     }
 
-    private BigDecimal applyMultiplier(RawRow r, BigDecimal value, List<RowError> errors) {
+    private BigDecimal applyMultiplier(RawRow r, BigDecimal value, ErrorCollector errors) {
         try {
             int mult = Integer.parseInt(r.unitMultiplier().trim());
             if (mult < -15 || mult > 15) throw new NumberFormatException();
@@ -178,7 +181,7 @@ final class RowValidator {
         }
     }
 
-    private BigDecimal convertUnit(RawRow r, Indicator indicator, BigDecimal value, List<RowError> errors) {
+    private BigDecimal convertUnit(RawRow r, Indicator indicator, BigDecimal value, ErrorCollector errors) {
         if (r.unit() == null) return value;
         BigDecimal factor = catalog.conversion(indicator.unit(), r.unit());
         if (factor == null) {
