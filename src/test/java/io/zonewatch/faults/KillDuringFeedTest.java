@@ -88,7 +88,9 @@ class KillDuringFeedTest {
         }
         int rows = PLATFORMS * QUARTERS * indicators.length;
 
+        long t0 = System.nanoTime();
         Process service = startService(db, port, log);
+        System.out.printf("service ready after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         Api api = new Api(port);
         assertEquals(200, api.post("/api/v1/platforms", ADMIN, "text/csv", platforms.toString()).status());
         CompletableFuture<Object> upload = CompletableFuture.supplyAsync(() -> {
@@ -110,10 +112,10 @@ class KillDuringFeedTest {
         Object answer = upload.get();
         assertTrue(answer instanceof RuntimeException, "no answer can have come: " + answer);
 
-        // PostgreSQL notices the dead connection and rolls its transaction back.
+        // PostgreSQL notices the dead connection and rolls the transaction back, releasing its locks.
         deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline
-                && scalar(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'zonewatch'") > 0) {
+                && scalar(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 23130") > 0) {
             Thread.onSpinWait();
         }
         assertEquals(0, scalar(db, "SELECT count(*) FROM feed"), "no feed record");
