@@ -61,11 +61,16 @@ public final class ZoneWatch implements AutoCloseable {
     private final AlertService alerts;
     private final AlertWorker alertWorker;
     private final GrafanaNotifier grafana;
+    private final String httpDeployment;
+    private final int shutdownTimeoutSeconds;
     private final Optional<String> generatedAdminToken;
     private volatile boolean closed;
 
     private ZoneWatch(EmbeddedDatabase embedded, Vertx vertx, Pool pool, ApiVerticle api, RankingScheduler scheduler,
-                      AlertService alerts, AlertWorker alertWorker, GrafanaNotifier grafana, Optional<String> generatedAdminToken) {
+                      AlertService alerts, AlertWorker alertWorker, GrafanaNotifier grafana, Optional<String> generatedAdminToken,
+                      String httpDeployment, int shutdownTimeoutSeconds) {
+        this.httpDeployment = httpDeployment;
+        this.shutdownTimeoutSeconds = shutdownTimeoutSeconds;
         this.scheduler = scheduler;
         this.alerts = alerts;
         this.alertWorker = alertWorker;
@@ -137,7 +142,7 @@ public final class ZoneWatch implements AutoCloseable {
             // Port 0 means "any free port"; a negative port makes all instances share one random port.
             int bindPort = config.httpPort() == 0 ? -1 : config.httpPort();
             List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
-            await(vertx.deployVerticle(() -> {
+            String httpDeployment = await(vertx.deployVerticle(() -> {
                 ApiVerticle verticle = new ApiVerticle(services, bindPort);
                 instances.add(verticle);
                 return verticle;
@@ -156,7 +161,8 @@ public final class ZoneWatch implements AutoCloseable {
             int port = first.actualPort();
             LOG.info("ZoneWatch listening on port {} ({} HTTP instances, database {})",
                     port, config.httpInstances(), target.describe());
-            return new ZoneWatch(embedded, vertx, pool, first, scheduler, alerts, alertWorker, grafana, generated);
+            return new ZoneWatch(embedded, vertx, pool, first, scheduler, alerts, alertWorker, grafana, generated, httpDeployment,
+                    config.shutdownTimeoutSeconds());
         } catch (RuntimeException e) {
             if (vertx != null) await(vertx.close());
             if (embedded != null) embedded.close();
@@ -206,13 +212,20 @@ public final class ZoneWatch implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: HTTP servers stop accepting and finish in-flight requests (undeploy), then the
-     * pool and Vert.x close, then the embedded database stops.
+     * Graceful stop: first the HTTP servers stop accepting and finish the requests in flight (their
+     * verticles' stop, bounded by ZONEWATCH_SHUTDOWN_TIMEOUT_S) while the pool is still open; then
+     * Vert.x closes the background work and the pool; then the embedded database stops.
      */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        try {
+            vertx.undeploy(httpDeployment).toCompletionStage().toCompletableFuture()
+                    .get(shutdownTimeoutSeconds + 5L, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("HTTP servers did not stop cleanly: {}", e.toString());
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -90,6 +90,7 @@ public final class Failures {
             String message = String.valueOf(c.getMessage());
             if (name.contains("ConnectTimeout") || name.contains("ClosedConnection")
                     || message.contains("Connection is closed") || message.contains("Connection refused")
+                    || message.contains("Connection is not active")
                     || message.contains("Timeout waiting for connection")) {
                 return true;
             }

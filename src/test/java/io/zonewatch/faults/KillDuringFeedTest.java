@@ -137,4 +137,52 @@ class KillDuringFeedTest {
             new File(log.toString()).delete();
         }
     }
+
+    @Test
+    void sigtermLetsTheRequestInFlightFinishAndExitsWithinTenSeconds() throws Exception {
+        DbTarget db = TestDatabase.newDatabase();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = Files.createTempFile("zonewatch-term", ".log");
+        StringBuilder platforms = new StringBuilder("code,name,level,type,region\n");
+        StringBuilder feed = new StringBuilder("platform_code,indicator_code,period,value\n");
+        for (int p = 0; p < 1_000; p++) {
+            platforms.append("T").append(p).append(",区").append(p).append(",county,other,衢州市\n");
+            for (int q = 0; q < 8; q++) {
+                for (String ind : new String[]{"tax_revenue", "industrial_output", "operating_revenue", "employees", "land_area"}) {
+                    feed.append("T").append(p).append(',').append(ind).append(',').append(2022 + q / 4).append('Q').append(q % 4 + 1)
+                            .append(',').append(7 + p).append('\n');
+                }
+            }
+        }
+        Process service = startService(db, port, log);
+        Api api = new Api(port);
+        assertEquals(200, api.post("/api/v1/platforms", ADMIN, "text/csv", platforms.toString()).status());
+        CompletableFuture<Api.Response> upload = CompletableFuture.supplyAsync(() -> api.feed(ADMIN, feed.toString(), null));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline && !upload.isDone()
+                && scalar(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 23130") == 0) {
+            Thread.onSpinWait();
+        }
+        long t0 = System.nanoTime();
+        service.destroy();   // SIGTERM
+        Api.Response answer = upload.get();
+        assertEquals(201, answer.status(), "the feed in flight was finished: " + answer);
+        assertTrue(service.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "exited within 10 s");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("SIGTERM during a feed: answered 201, exited %.2f s after the signal (exit code %d)%n", seconds, service.exitValue());
+        assertEquals(40_000, scalar(db, "SELECT count(*) FROM observation_current"));
+        assertTrue(Files.readString(log).contains("ZoneWatch stopped"), Files.readString(log));
+        boolean refused;
+        try {
+            api.get("/health", null);
+            refused = false;
+        } catch (RuntimeException e) {
+            refused = true;
+        }
+        assertTrue(refused, "no longer accepting connections");
+        new File(log.toString()).delete();
+    }
 }
