@@ -93,7 +93,7 @@ public final class PlatformInput {
                 in.errors.add(new RowError(1, null, "empty_feed", "文件为空", "the file is empty"));
             }
         } catch (RuntimeException e) {
-            in.errors.add(new RowError(1, null, "bad_csv", "CSV 格式错误", "malformed CSV: " + e.getMessage()));
+            in.errors.add(new RowError(1, null, "bad_csv", "CSV 格式错误（引号不配对或行过长）", "malformed CSV: unbalanced quotes or an overlong line"));
         }
         in.checkDuplicates();
         return in;

@@ -186,8 +186,9 @@ final class FeedParser {
             }
             if (rows == 0) throw new FeedRejection(1, null, "empty_feed", "文件只有表头，没有数据行", "the feed has a header but no data rows");
         } catch (CsvParseException e) {
-            throw new FeedRejection(1, null, "bad_csv", "CSV 格式错误（引号不配对或行过长）",
-                    "malformed CSV (unbalanced quotes or an overlong line): " + e.getMessage());
+            // The library's own message names its internals; the client gets the cause in plain words.
+            throw new FeedRejection(1, null, "bad_csv", "CSV 格式错误（引号不配对或某行超过 " + (MAX_FIELD_CHARS * 4) + " 字符）",
+                    "malformed CSV: unbalanced quotes or a line longer than " + (MAX_FIELD_CHARS * 4) + " characters");
         }
         return rows;
     }
