@@ -31,7 +31,7 @@ class KillDuringFeedTest {
     private static final int PLATFORMS = 1_000;
     private static final int QUARTERS = 8;
 
-    private Process startService(DbTarget db, int port, Path log) throws IOException {
+    private Process startService(DbTarget db, int port, Path log) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.zonewatch.App"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -48,12 +48,13 @@ class KillDuringFeedTest {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
-                if (api.get("/ready", null).status() == 200) return p;
+                // Short timeouts: a connection made while the server is still binding may never be answered.
+                if (api.probe("/ready", java.time.Duration.ofSeconds(2)).status() == 200) return p;
             } catch (RuntimeException notYet) {
                 // not listening yet
             }
             if (!p.isAlive()) throw new IllegalStateException("service died: " + Files.readString(log));
-            Thread.onSpinWait();
+            Thread.sleep(50);   // polling another process's start-up, not synchronising with our own code
         }
         throw new IllegalStateException("service not ready: " + Files.readString(log));
     }

@@ -40,6 +40,11 @@ public final class Api {
         return send(request(path, token).GET());
     }
 
+    /** A GET that gives up after {@code timeout}: for probing a service that is still starting. */
+    public Response probe(String path, Duration timeout) {
+        return send(request(path, null).timeout(timeout).GET());
+    }
+
     public Response delete(String path, String token) {
         return send(request(path, token).DELETE());
     }
