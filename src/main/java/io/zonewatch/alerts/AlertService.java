@@ -150,49 +150,78 @@ public final class AlertService {
 
     // ---- per-platform rules and peer groups ----
 
+    /** Platforms evaluated together: bounds the memory of one step whatever the feed's size. */
+    static final int SLICE = 500;
+
     private Future<Summary> evaluate(SqlConnection conn, Catalog catalog, RuleSettings settings, Map<String, Set<Period>> touched) {
         if (touched.isEmpty()) return Future.succeededFuture(NONE);
-        // What depends on a changed value: the same period, the next quarter of the year (YTD fall,
-        // unit check) and the same quarter a year later (year on year).
-        Map<String, Set<Period>> affected = new HashMap<>();
+        // What depends on a changed value: the same period, the next quarter (YTD fall, unit check;
+        // after Q4 the next year's Q1, whose unit check compares with it) and the same quarter a year
+        // later (year on year).
+        Map<String, Set<Period>> affected = new TreeMap<>();
         touched.forEach((platform, periods) -> {
             Set<Period> out = affected.computeIfAbsent(platform, k -> new TreeSet<>());
             for (Period p : periods) {
                 out.add(p);
                 if (p.quarter() < 4) out.add(new Period(p.year(), p.quarter() + 1));
+                else if (p.year() < Period.MAX_YEAR) out.add(new Period(p.year() + 1, 1));
                 if (p.year() < Period.MAX_YEAR) out.add(new Period(p.year() + 1, p.quarter()));
             }
         });
+        List<String> platforms = new ArrayList<>(affected.keySet());
+        Future<Summary> chain = Future.succeededFuture(NONE);
+        for (int i = 0; i < platforms.size(); i += SLICE) {
+            Map<String, Set<Period>> slice = new TreeMap<>();
+            platforms.subList(i, Math.min(platforms.size(), i + SLICE)).forEach(p -> slice.put(p, affected.get(p)));
+            chain = chain.compose(acc -> evaluatePlatforms(conn, catalog, settings, slice).map(acc::plus));
+        }
+        Set<String> types = new TreeSet<>();
+        Set<Period> periods = new TreeSet<>();
+        affected.forEach((platform, ps) -> {
+            Platform pl = catalog.platform(platform);
+            if (pl != null) types.add(pl.type());
+            periods.addAll(ps);
+        });
+        for (Period p : periods) {
+            chain = chain.compose(acc -> evaluatePeers(conn, catalog, settings, types, p).map(acc::plus));
+        }
+        return chain;
+    }
+
+    /** The per-platform rules for one slice of platforms: read, compute off the event loop, write. */
+    private Future<Summary> evaluatePlatforms(SqlConnection conn, Catalog catalog, RuleSettings settings, Map<String, Set<Period>> affected) {
         TreeSet<Period> all = new TreeSet<>();
         affected.values().forEach(all::addAll);
         LocalDate from = all.first().minusYears(1).firstDay();
         LocalDate to = all.last().firstDay();
         String[] platforms = affected.keySet().toArray(new String[0]);
         Integer[] years = all.stream().map(Period::year).distinct().toArray(Integer[]::new);
-
-        return conn.preparedQuery(AlertSql.VALUES).execute(Tuple.of(platforms, from, to)).compose(valueRows -> {
-            Map<String, Map<String, NavigableMap<Period, ObservationValue>>> values = group(valueRows);
-            return conn.preparedQuery(AlertSql.TARGETS).execute(Tuple.tuple().addArrayOfString(platforms).addArrayOfInteger(years)).compose(targetRows -> {
-                Map<String, Double> targets = new HashMap<>();
-                for (Row r : targetRows) {
-                    targets.put(r.getString("platform_code") + "|" + r.getString("indicator_code") + "|" + r.getInteger("year"), r.getDouble("value"));
-                }
-                List<Finding> findings = new ArrayList<>();
-                List<Scope> scope = new ArrayList<>();
-                affected.forEach((platform, periods) -> {
-                    Map<String, NavigableMap<Period, ObservationValue>> mine = values.getOrDefault(platform, Map.of());
-                    Map<String, NavigableMap<Period, ObservationValue>> withDerived = withDerived(catalog, mine);
-                    for (Period p : periods) {
-                        for (String rule : PLATFORM_RULES) scope.add(new Scope(rule, platform, null, p.firstDay()));
-                        for (Indicator ind : catalog.indicators().values()) {
-                            findings.addAll(platformRules(settings, ind, platform, p, withDerived.getOrDefault(ind.code(), new TreeMap<>()), targets));
-                        }
-                    }
-                });
-                return peers(conn, catalog, settings, affected, findings, scope)
-                        .compose(v -> write(conn, findings, scope));
-            });
-        });
+        return conn.preparedQuery(AlertSql.VALUES).execute(Tuple.of(platforms, from, to))
+                .compose(valueRows -> conn.preparedQuery(AlertSql.TARGETS)
+                        .execute(Tuple.tuple().addArrayOfString(platforms).addArrayOfInteger(years))
+                        .compose(targetRows -> vertx.executeBlocking(() -> {
+                            Map<String, Map<String, NavigableMap<Period, ObservationValue>>> values = group(valueRows);
+                            Map<String, Double> targets = new HashMap<>();
+                            for (Row r : targetRows) {
+                                targets.put(r.getString("platform_code") + "|" + r.getString("indicator_code") + "|" + r.getInteger("year"),
+                                        r.getDouble("value"));
+                            }
+                            List<Finding> findings = new ArrayList<>();
+                            List<Scope> scope = new ArrayList<>();
+                            affected.forEach((platform, periods) -> {
+                                Map<String, NavigableMap<Period, ObservationValue>> withDerived =
+                                        withDerived(catalog, values.getOrDefault(platform, Map.of()));
+                                for (Period p : periods) {
+                                    for (String rule : PLATFORM_RULES) scope.add(new Scope(rule, platform, null, p.firstDay()));
+                                    for (Indicator ind : catalog.indicators().values()) {
+                                        findings.addAll(platformRules(settings, ind, platform, p,
+                                                withDerived.getOrDefault(ind.code(), new TreeMap<>()), targets));
+                                    }
+                                }
+                            });
+                            return Map.entry(findings, scope);
+                        }, false)))
+                .compose(r -> write(conn, r.getKey(), r.getValue()));
     }
 
     private static List<Finding> platformRules(RuleSettings s, Indicator ind, String platform, Period p,
@@ -223,48 +252,37 @@ public final class AlertService {
         if (f != null) out.add(f);
     }
 
-    /** Peer outliers of every intensive indicator, per platform type and period the changes reach. */
-    private Future<Void> peers(SqlConnection conn, Catalog catalog, RuleSettings settings, Map<String, Set<Period>> affected,
-                               List<Finding> findings, List<Scope> scope) {
-        Set<String> types = new TreeSet<>();
-        Set<Period> periods = new TreeSet<>();
-        affected.forEach((platform, ps) -> {
-            Platform pl = catalog.platform(platform);
-            if (pl != null) types.add(pl.type());
-            periods.addAll(ps);
-        });
+    /** Peer outliers of every intensive indicator among the platforms of each given type, in one period. */
+    private Future<Summary> evaluatePeers(SqlConnection conn, Catalog catalog, RuleSettings settings, Set<String> types, Period p) {
         List<Indicator> intensive = catalog.indicators().values().stream()
                 .filter(i -> i.derived() || i.kind() == Indicator.Kind.RATIO).toList();
-        if (intensive.isEmpty() || types.isEmpty()) return Future.succeededFuture();
+        if (intensive.isEmpty() || types.isEmpty()) return Future.succeededFuture(NONE);
         Set<String> inputs = new HashSet<>();
         intensive.forEach(i -> inputs.addAll(i.derived() ? i.inputs() : List.of(i.code())));
-        Set<LocalDate> dates = new TreeSet<>();
-        periods.forEach(p -> {
-            dates.add(p.firstDay());
-            dates.add(p.minusYears(1).firstDay());
-        });
-        return conn.preparedQuery(AlertSql.PEER_VALUES).execute(Tuple.of(types.toArray(new String[0]),
-                dates.toArray(new LocalDate[0]), inputs.toArray(new String[0]))).map(rows -> {
-            Map<String, Map<String, NavigableMap<Period, ObservationValue>>> values = group(rows);
-            for (String type : types) {
-                List<String> members = values.keySet().stream()
-                        .filter(c -> catalog.platform(c) != null && type.equals(catalog.platform(c).type())).sorted().toList();
-                Map<String, Map<String, NavigableMap<Period, ObservationValue>>> derived = new HashMap<>();
-                for (String m : members) derived.put(m, withDerived(catalog, values.get(m)));
-                for (Period p : periods) {
-                    for (String m : members) scope.add(new Scope(RuleSettings.PEER_OUTLIER, m, null, p.firstDay()));
-                    for (Indicator ind : intensive) {
-                        Map<String, Double> group = new TreeMap<>();
-                        for (String m : members) {
-                            ObservationValue v = derived.get(m).getOrDefault(ind.code(), new TreeMap<>()).get(p);
-                            if (v != null) group.put(m, v.value().doubleValue());
+        LocalDate[] dates = {p.firstDay(), p.minusYears(1).firstDay()};
+        return conn.preparedQuery(AlertSql.PEER_VALUES).execute(Tuple.of(types.toArray(new String[0]), dates, inputs.toArray(new String[0])))
+                .compose(rows -> vertx.executeBlocking(() -> {
+                    Map<String, Map<String, NavigableMap<Period, ObservationValue>>> values = group(rows);
+                    List<Finding> findings = new ArrayList<>();
+                    List<Scope> scope = new ArrayList<>();
+                    for (String type : types) {
+                        List<String> members = values.keySet().stream()
+                                .filter(c -> catalog.platform(c) != null && type.equals(catalog.platform(c).type())).sorted().toList();
+                        Map<String, Map<String, NavigableMap<Period, ObservationValue>>> derived = new HashMap<>();
+                        for (String m : members) derived.put(m, withDerived(catalog, values.get(m)));
+                        for (String m : members) scope.add(new Scope(RuleSettings.PEER_OUTLIER, m, null, p.firstDay()));
+                        for (Indicator ind : intensive) {
+                            Map<String, Double> group = new TreeMap<>();
+                            for (String m : members) {
+                                ObservationValue v = derived.get(m).getOrDefault(ind.code(), new TreeMap<>()).get(p);
+                                if (v != null) group.put(m, v.value().doubleValue());
+                            }
+                            findings.addAll(Rules.peerOutliers(settings, ind, type, p, group));
                         }
-                        findings.addAll(Rules.peerOutliers(settings, ind, type, p, group));
                     }
-                }
-            }
-            return null;
-        });
+                    return Map.entry(findings, scope);
+                }, false))
+                .compose(r -> write(conn, r.getKey(), r.getValue()));
     }
 
     /** Base series plus every derived indicator computed from them. */

@@ -20,7 +20,7 @@ final class AlertSql {
             SELECT id FROM feed WHERE alerts_evaluated_at IS NULL AND status <> 'rejected' ORDER BY id LIMIT 50
             """;
     static final String FEED_KEYS = """
-            SELECT DISTINCT platform_code, indicator_code, period FROM observation_version WHERE feed_id = $1
+            SELECT DISTINCT platform_code, period FROM observation_version WHERE feed_id = $1
             """;
     static final String MARK_FEED = "UPDATE feed SET alerts_evaluated_at = now() WHERE id = $1";
 
