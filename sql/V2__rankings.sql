@@ -19,6 +19,9 @@ CREATE TABLE ranking_run (
     quarter        integer CHECK (quarter BETWEEN 1 AND 3),
     group_by       text CHECK (group_by IN ('type', 'level')),
     data_as_of     timestamptz NOT NULL,
+    -- What the run read, in the same snapshot: "rows:sum of revisions" of the current values of its
+    -- periods. Any insert or revision changes it, whatever its timestamps; the schedule compares it.
+    data_fingerprint text NOT NULL DEFAULT '',
     computed_at    timestamptz NOT NULL DEFAULT now(),
     computed_by    text    NOT NULL,
     trigger        text    NOT NULL CHECK (trigger IN ('manual', 'schedule', 'demo')),

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +103,12 @@ public final class RankingScheduler extends VerticleBase {
                         return rankings.compute(SCHEDULER, due.scheme(), due.year(), due.quarter(), "schedule")
                                 .map(id -> {
                                     computed.add(due.toString());
-                                    return null;
+                                    return (Void) null;
+                                })
+                                // One scheme failing (e.g. made invalid by a catalog change) must not stop the others.
+                                .recover(e -> {
+                                    LOG.warn("Scheduled run {} failed: {}", due, e.toString());
+                                    return Future.succeededFuture();
                                 });
                     });
                 }
@@ -130,16 +134,18 @@ public final class RankingScheduler extends VerticleBase {
                     long reported = r.getLong("reported");
                     boolean complete = expected > 0 && reported >= Math.ceil(config.rankingCompleteness() * expected);
                     if (!complete && !(pastDeadline && reported > 0)) return Future.succeededFuture(false);
+                    // The same periods a run reads (the period and, for growth rates, a year before).
                     java.time.LocalDate[] periods = {p.firstDay(), p.minusYears(1).firstDay()};
-                    return pool.preparedQuery(RankingSql.DATA_CHANGED).execute(Tuple.tuple().addArrayOfLocalDate(periods))
-                            .compose(changed -> pool.preparedQuery(RankingSql.NEWEST_RUN)
+                    return pool.preparedQuery(RankingSql.DATA_FINGERPRINT).execute(Tuple.tuple().addArrayOfLocalDate(periods))
+                            .compose(now -> pool.preparedQuery(RankingSql.NEWEST_RUN)
                                     .execute(Tuple.of(due.scheme(), due.year(), due.quarter()))
                                     .map(last -> {
                                         if (last.size() == 0) return true;
                                         Row run = last.iterator().next();
-                                        OffsetDateTime dataChanged = changed.iterator().next().getOffsetDateTime("changed");
+                                        // Timestamps cannot tell: a feed committing after a run's snapshot may carry an
+                                        // earlier recording instant. The fingerprint of what the run read can.
                                         return run.getInteger("scheme_version") < latestVersion
-                                                || dataChanged != null && dataChanged.isAfter(run.getOffsetDateTime("data_as_of"));
+                                                || !now.iterator().next().getString("fingerprint").equals(run.getString("data_fingerprint"));
                                     }));
                 });
     }

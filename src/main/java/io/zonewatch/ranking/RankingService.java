@@ -49,7 +49,7 @@ public final class RankingService {
     }
 
     /** Everything a run reads, taken in one snapshot. */
-    record Inputs(Scheme scheme, Catalog catalog, OffsetDateTime asOf,
+    record Inputs(Scheme scheme, Catalog catalog, OffsetDateTime asOf, String fingerprint,
                   Map<String, Map<String, NavigableMap<Period, ObservationValue>>> values) {
     }
 
@@ -88,7 +88,8 @@ public final class RankingService {
                         else base.add(code);
                     }
                     LocalDate[] periods = {period.firstDay(), period.minusYears(1).firstDay()};
-                    return conn.query(RankingSql.NOW).execute().compose(now -> conn.preparedQuery(RankingSql.VALUES)
+                    return conn.query(RankingSql.NOW).execute().compose(now -> conn.preparedQuery(RankingSql.DATA_FINGERPRINT)
+                            .execute(Tuple.tuple().addArrayOfLocalDate(periods)).compose(fp -> conn.preparedQuery(RankingSql.VALUES)
                             .execute(Tuple.tuple().addArrayOfString(base.toArray(new String[0])).addArrayOfLocalDate(periods))
                             .map(valueRows -> {
                                 Map<String, Map<String, NavigableMap<Period, ObservationValue>>> values = new HashMap<>();
@@ -98,8 +99,9 @@ public final class RankingService {
                                             .put(Period.of(r.getLocalDate("period")), new ObservationValue(
                                                     BigDecimal.valueOf(r.getDouble("value")), r.getString("status"), null, null));
                                 }
-                                return new Inputs(scheme, catalog, now.iterator().next().getOffsetDateTime("as_of"), values);
-                            }));
+                                return new Inputs(scheme, catalog, now.iterator().next().getOffsetDateTime("as_of"),
+                                        fp.iterator().next().getString("fingerprint"), values);
+                            })));
                 })));
     }
 
@@ -139,7 +141,7 @@ public final class RankingService {
         Scheme s = in.scheme();
         return pool.withTransaction(conn -> conn.preparedQuery(RankingSql.INSERT_RUN).execute(Tuple.from(new Object[]{
                         s.code(), s.version(), year, quarter, s.group(), in.asOf(), actor.name(), trigger,
-                        result.entries().size(), result.notRanked().size(), new JsonArray(result.warnings())}))
+                        result.entries().size(), result.notRanked().size(), new JsonArray(result.warnings()), in.fingerprint()}))
                 .compose(rows -> {
                     long runId = rows.iterator().next().getLong("id");
                     return insertEntries(conn, runId, result)

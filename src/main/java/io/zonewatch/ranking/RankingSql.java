@@ -61,8 +61,8 @@ final class RankingSql {
 
     static final String INSERT_RUN = """
             INSERT INTO ranking_run (scheme_code, scheme_version, year, quarter, group_by, data_as_of, computed_by,
-                                     trigger, ranked, not_ranked, warnings)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                     trigger, ranked, not_ranked, warnings, data_fingerprint)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             RETURNING id, computed_at
             """;
 
@@ -200,14 +200,14 @@ final class RankingSql {
                    (SELECT count(*) FROM expected e JOIN reported r USING (platform_code)) AS reported
             """;
 
-    /** When the data a run of this period reads last changed. */
-    static final String DATA_CHANGED = """
-            SELECT max(recorded_at) AS changed FROM observation_current WHERE period = ANY($1)
+    /** The fingerprint of the data a run of these periods reads (see ranking_run.data_fingerprint). */
+    static final String DATA_FINGERPRINT = """
+            SELECT count(*) || ':' || coalesce(sum(revision), 0) AS fingerprint FROM observation_current WHERE period = ANY($1)
             """;
 
     /** The newest run of a scheme for a period (quarter NULL: year-end). */
     static final String NEWEST_RUN = """
-            SELECT scheme_version, data_as_of FROM ranking_run
+            SELECT scheme_version, data_as_of, data_fingerprint FROM ranking_run
             WHERE scheme_code = $1 AND year = $2 AND quarter IS NOT DISTINCT FROM $3
             ORDER BY id DESC LIMIT 1
             """;
