@@ -117,13 +117,26 @@ ALTER TABLE feed ADD COLUMN alerts_evaluated_at timestamptz;
 CREATE INDEX feed_alerts_pending_idx ON feed (id) WHERE alerts_evaluated_at IS NULL AND status <> 'rejected';
 ALTER TABLE ranking_run ADD COLUMN alerts_evaluated_at timestamptz;
 
+-- Publication happens once and is never undone or re-dated; the evaluation marker may be set.
 CREATE OR REPLACE FUNCTION ranking_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_TABLE_NAME = 'ranking_run' AND TG_OP = 'UPDATE'
        AND (to_jsonb(NEW) - 'published_at' - 'published_by' - 'alerts_evaluated_at')
-         = (to_jsonb(OLD) - 'published_at' - 'published_by' - 'alerts_evaluated_at') THEN
+         = (to_jsonb(OLD) - 'published_at' - 'published_by' - 'alerts_evaluated_at')
+       AND (NEW.published_at IS NOT DISTINCT FROM OLD.published_at
+            OR (OLD.published_at IS NULL AND NEW.published_at IS NOT NULL))
+       AND (NEW.published_by IS NOT DISTINCT FROM OLD.published_by OR OLD.published_at IS NULL) THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'ranking runs are immutable (% on %)', TG_OP, TG_TABLE_NAME;
 END
 $$;
+
+CREATE TRIGGER ranking_run_no_truncate BEFORE TRUNCATE ON ranking_run
+    FOR EACH STATEMENT EXECUTE FUNCTION ranking_immutable();
+CREATE TRIGGER ranking_entry_no_truncate BEFORE TRUNCATE ON ranking_entry
+    FOR EACH STATEMENT EXECUTE FUNCTION ranking_immutable();
+CREATE TRIGGER ranking_component_no_truncate BEFORE TRUNCATE ON ranking_component
+    FOR EACH STATEMENT EXECUTE FUNCTION ranking_immutable();
+CREATE TRIGGER ranking_not_ranked_no_truncate BEFORE TRUNCATE ON ranking_not_ranked
+    FOR EACH STATEMENT EXECUTE FUNCTION ranking_immutable();

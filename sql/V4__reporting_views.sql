@@ -84,27 +84,26 @@ CREATE VIEW reporting.feeds AS
 SELECT id AS feed_id, received_at, submitter, format, mode, status, rows, inserted, revised, unchanged, rejected
 FROM feed;
 
--- Per quarter: platforms expected to report (active, reported in the four quarters before), how
--- many did, and the reporting deadline (25 days after the quarter ends).
+-- Per quarter: platforms expected to report (active then, reporting in the four quarters before), how
+-- many of those did, and the reporting deadline (25 days after the quarter ends). Every quarter from
+-- the first to the last with data is listed, also one nobody reported for. The quarters come from a
+-- function scan, so a time filter on "period" is applied before the per-quarter counting.
 CREATE VIEW reporting.submission_completeness AS
-WITH periods AS (
-    SELECT DISTINCT period FROM observation_current
-), expected AS (
-    SELECT q.period, count(DISTINCT o.platform_code) AS expected
-    FROM periods q
-    JOIN observation_current o ON o.period >= (q.period - INTERVAL '1 year')::date AND o.period < q.period
-    JOIN platform p ON p.code = o.platform_code
-                   AND (p.active_to IS NULL OR p.active_to >= q.period)
-    GROUP BY q.period
-), reported AS (
-    SELECT period, count(DISTINCT platform_code) AS reported FROM observation_current GROUP BY period
-)
-SELECT q.period, coalesce(e.expected, 0) AS expected, coalesce(r.reported, 0) AS reported,
-       CASE WHEN coalesce(e.expected, 0) = 0 THEN NULL ELSE 100.0 * r.reported / e.expected END AS completeness_pct,
+SELECT q.period, x.expected, x.reported,
+       CASE WHEN x.expected = 0 THEN NULL ELSE 100.0 * x.reported / x.expected END AS completeness_pct,
        ((q.period + INTERVAL '3 months')::date + 24) AS deadline
-FROM periods q
-LEFT JOIN expected e ON e.period = q.period
-LEFT JOIN reported r ON r.period = q.period;
+FROM generate_series((SELECT min(period) FROM observation_current), (SELECT max(period) FROM observation_current),
+                     INTERVAL '3 months') AS g(t)
+CROSS JOIN LATERAL (SELECT g.t::date AS period) q
+CROSS JOIN LATERAL (
+    SELECT count(*) AS expected,
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM observation_current r
+                                          WHERE r.period = q.period AND r.platform_code = e.platform_code)) AS reported
+    FROM (SELECT DISTINCT o.platform_code
+          FROM observation_current o JOIN platform p ON p.code = o.platform_code
+          WHERE o.period >= (q.period - INTERVAL '1 year')::date AND o.period < q.period
+            AND (p.active_to IS NULL OR p.active_to >= q.period)) e
+) x;
 
 -- Grafana's data-source role: reads the reporting views and nothing else. Created where the
 -- migrating user may create roles; docker-compose gives it a login (see the README).

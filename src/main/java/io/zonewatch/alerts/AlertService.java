@@ -379,12 +379,14 @@ public final class AlertService {
                     return conn.preparedQuery(AlertSql.COMPONENTS).execute(Tuple.of(runId)).map(components -> {
                         for (Row c : components) {
                             Indicator ind = catalog.indicator(c.getString("indicator_code"));
-                            Double x = c.getDouble("value");
+                            if (ind == null) continue;
+                            scope.add(new Scope(RuleSettings.BELOW_BENCHMARK, c.getString("platform_code"), ind.code(), period));
+                            // Only reported values: an imputed value says nothing about the platform.
+                            Double x = c.getDouble("raw_value");
                             double n = c.getDouble("normalized");
-                            if (ind == null || x == null || n <= 0) continue;
+                            if (x == null || c.getBoolean("imputed") || n <= 0) continue;
                             // n = 100·x/b (higher better) or 100·b/x (lower better): recover the benchmark b.
                             double b = ind.better() == Indicator.Better.LOWER ? n * x / 100 : 100 * x / n;
-                            scope.add(new Scope(RuleSettings.BELOW_BENCHMARK, c.getString("platform_code"), ind.code(), period));
                             add(findings, Rules.belowBenchmark(settings, ind, c.getString("platform_code"), year, x, b));
                         }
                         return null;

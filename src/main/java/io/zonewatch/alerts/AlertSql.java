@@ -144,7 +144,7 @@ final class AlertSql {
             """;
     static final String ENTRIES = "SELECT platform_code, rank, class FROM ranking_entry WHERE run_id = $1";
     static final String COMPONENTS = """
-            SELECT platform_code, indicator_code, value, normalized FROM ranking_component WHERE run_id = $1
+            SELECT platform_code, indicator_code, raw_value, imputed, normalized FROM ranking_component WHERE run_id = $1
             """;
 
     // ---- reading ----
@@ -191,6 +191,8 @@ final class AlertSql {
                    a.rule, a.severity, a.platform_code, a.indicator_code, a.period, a.message_zh, a.message_en, a.state
             FROM alert_outbox o JOIN alert a ON a.id = o.alert_id
             WHERE o.delivered_at IS NULL AND o.next_attempt_at <= now()
+              -- a row waiting for an earlier row of its warning would only fill the batch
+              AND NOT EXISTS (SELECT 1 FROM alert_outbox c WHERE c.alert_id = o.alert_id AND c.id < o.id AND c.delivered_at IS NULL)
             ORDER BY o.id
             LIMIT $1
             FOR UPDATE OF o SKIP LOCKED

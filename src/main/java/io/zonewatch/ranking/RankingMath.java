@@ -132,14 +132,21 @@ public final class RankingMath {
 
     /**
      * Competition ranks (1, 2, 2, 4) in descending score order; a score within {@link #TIE} of the
-     * one before it shares its rank. {@code order} receives the indices best first.
+     * first score of the current tie shares its rank (compared with the first, so near-ties do not
+     * chain down a long run of scores). {@code order} receives the indices best first.
      */
     public static int[] ranks(double[] score, int[] order) {
         IndexSort.descending(score, order);
         int[] rank = new int[score.length];
+        int head = -1;
         for (int pos = 0; pos < order.length; pos++) {
             int p = order[pos];
-            rank[p] = pos > 0 && score[order[pos - 1]] - score[p] <= TIE ? rank[order[pos - 1]] : pos + 1;
+            if (head >= 0 && score[head] - score[p] <= TIE) {
+                rank[p] = rank[head];
+            } else {
+                rank[p] = pos + 1;
+                head = p;
+            }
         }
         return rank;
     }

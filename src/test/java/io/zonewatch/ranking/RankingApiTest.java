@@ -217,6 +217,11 @@ class RankingApiTest {
             assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_entry SET rank = 1 WHERE run_id = " + run2024));
             assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM ranking_component WHERE run_id = " + run2024));
             assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_run SET year = 1999 WHERE id = " + run2024));
+            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_run SET published_at = NULL WHERE id = " + run2024),
+                    "a publication cannot be undone");
+            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_run SET published_at = '2001-01-01' WHERE id = " + run2024),
+                    "nor re-dated");
+            assertThrows(SQLException.class, () -> s.execute("TRUNCATE ranking_component"));
         }
     }
 

@@ -47,6 +47,8 @@ class RankingMathTest {
         assertArrayEquals(new int[]{0, 2, 1, 3}, order, "best first; equal-looking scores keep their exact order");
         assertArrayEquals(new int[]{2, 1, 3}, RankingMath.ranks(new double[]{5, 9, 5 - 2e-9}, new int[3]), "2e-9 apart is no tie");
         assertArrayEquals(new int[]{1, 1, 1}, RankingMath.ranks(new double[]{3, 3, 3}, new int[3]));
+        // Near-ties do not chain: 1.2e-9 below the first of the tie is a new rank.
+        assertArrayEquals(new int[]{1, 1, 3}, RankingMath.ranks(new double[]{1, 1 - 0.6e-9, 1 - 1.2e-9}, new int[3]));
     }
 
     @Test
