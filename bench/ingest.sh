@@ -31,7 +31,7 @@ psql() { command psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERRO
 
 TOKEN=zw_bench_admin_token_0123456789abcdefghij
 ZONEWATCH_DB_URL="postgresql://postgres@127.0.0.1:$port/postgres" ZONEWATCH_HTTP_PORT=$http ZONEWATCH_ADMIN_TOKEN=$TOKEN \
-ZONEWATCH_MAX_FEED_BYTES=$((256 << 20)) ZONEWATCH_ALERT_SWEEP_S=0 ZONEWATCH_RANKING_SCHEDULE_S=0 \
+ZONEWATCH_MAX_FEED_BYTES=$((256 << 20)) ZONEWATCH_ALERT_SWEEP_S=${ZONEWATCH_BENCH_SWEEP_S:-0} ZONEWATCH_RANKING_SCHEDULE_S=0 \
     java ${ZONEWATCH_BENCH_JAVA_OPTS:-} -jar target/zonewatch.jar > "$work/service.log" 2>&1 &
 svc=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$http/ready" >/dev/null && break; sleep 0.5; done
@@ -46,6 +46,17 @@ t1=$(date +%s.%N)
 [ "$code" = 201 ] || { echo "feed answered $code: $(head -c 300 "$work/feed.json")"; exit 1; }
 rss=$(awk '/VmHWM/ {print $2}' /proc/$svc/status)
 feed_id=$(python3 -c "import json,sys; print(json.load(open('$work/feed.json'))['feedId'])")
+if [ "${ZONEWATCH_BENCH_SWEEP_S:-0}" != 0 ]; then
+    # The warnings of the whole feed, evaluated by the service after the commit.
+    for _ in $(seq 1 600); do
+        done_at=$(psql -c "SELECT extract(epoch FROM alerts_evaluated_at - received_at) FROM feed WHERE id = $feed_id")
+        [ -n "$done_at" ] && break
+        sleep 1
+    done
+    health=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$http/health")
+    echo "warning evaluation of the feed finished ${done_at:-NOT} s after it was received; /health answered in ${health} s;" \
+         "warnings: $(psql -c 'SELECT count(*) FROM alert'); peak RSS now $(( $(awk '/VmHWM/ {print $2}' /proc/$svc/status) / 1024 )) MiB"
+fi
 
 # Baseline: the same rows, already in the table's column layout, copied into a table with the same
 # columns, checks, indexes and foreign keys as observation_current.

@@ -22,7 +22,7 @@ final class AlertSql {
     static final String FEED_KEYS = """
             SELECT DISTINCT platform_code, period FROM observation_version WHERE feed_id = $1
             """;
-    static final String MARK_FEED = "UPDATE feed SET alerts_evaluated_at = now() WHERE id = $1";
+    static final String MARK_FEED = "UPDATE feed SET alerts_evaluated_at = clock_timestamp() WHERE id = $1";
 
     static final String PENDING_RUNS = """
             SELECT id FROM ranking_run
