@@ -64,7 +64,7 @@ CREATE INDEX alert_period_idx ON alert (period);
 CREATE TABLE alert_outbox (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     alert_id         bigint  NOT NULL REFERENCES alert (id),
-    kind             text    NOT NULL CHECK (kind IN ('create', 'resolve')),
+    kind             text    NOT NULL CHECK (kind IN ('create', 'update', 'resolve')),
     created_at       timestamptz NOT NULL DEFAULT now(),
     attempts         integer NOT NULL DEFAULT 0,
     next_attempt_at  timestamptz NOT NULL DEFAULT now(),

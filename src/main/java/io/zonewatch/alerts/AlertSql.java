@@ -60,7 +60,7 @@ final class AlertSql {
                     AS t(rule, platform_code, indicator_code, period, severity, value, reference, deviation,
                          message_zh, message_en, details)
             ), before AS (
-                SELECT f.rule, f.platform_code, f.indicator_code, f.period, a.state AS old_state
+                SELECT f.rule, f.platform_code, f.indicator_code, f.period, a.state AS old_state, a.severity AS old_severity
                 FROM f LEFT JOIN alert a USING (rule, platform_code, indicator_code, period)
             ), up AS (
                 INSERT INTO alert AS a (rule, platform_code, indicator_code, period, severity, state, value, reference,
@@ -78,11 +78,13 @@ final class AlertSql {
                 RETURNING a.id, a.rule, a.platform_code, a.indicator_code, a.period, a.severity
             ), raised AS (
                 INSERT INTO alert_outbox (alert_id, kind)
-                SELECT up.id, 'create' FROM up JOIN before USING (rule, platform_code, indicator_code, period)
-                WHERE before.old_state IS NULL OR before.old_state = 'resolved'
-                RETURNING alert_id
+                SELECT up.id, CASE WHEN before.old_state IS NULL OR before.old_state = 'resolved' THEN 'create' ELSE 'update' END
+                FROM up JOIN before USING (rule, platform_code, indicator_code, period)
+                -- new or fired again: a new annotation; severity changed: the annotation is re-tagged
+                WHERE before.old_state IS NULL OR before.old_state = 'resolved' OR before.old_severity <> up.severity
+                RETURNING alert_id, kind
             )
-            SELECT up.rule, up.severity, (raised.alert_id IS NOT NULL) AS raised
+            SELECT up.rule, up.severity, (raised.kind = 'create') IS TRUE AS raised
             FROM up LEFT JOIN raised ON raised.alert_id = up.id
             """;
 

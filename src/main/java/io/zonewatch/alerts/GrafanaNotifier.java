@@ -24,8 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Delivers the warnings outbox to Grafana as annotations (POST /api/annotations, then PATCH with the
- * tag "resolved" when the warning resolves). One worker across all instances (advisory lock); a
+ * Delivers the warnings outbox to Grafana as annotations (POST /api/annotations; PATCH with the new
+ * severity when it changes, and with the tag "resolved" when the warning resolves). One worker across all instances (advisory lock); a
  * failed delivery stays in the outbox with exponential back-off (2 s, 4 s, ... 5 min). Each outbox
  * row carries its own tag (zw-outbox-N): before posting, the worker asks Grafana whether that tag
  * exists, so a crash between Grafana's answer and our commit cannot produce a second annotation.
@@ -130,9 +130,11 @@ public final class GrafanaNotifier extends VerticleBase {
                 });
     }
 
+    /** A resolution (tag "resolved") or a change of severity (new severity tag and text) of a delivered annotation. */
     private Future<Long> patch(Row row) {
         long annotationId = row.getLong("annotation_id");
-        JsonObject body = new JsonObject().put("tags", tags(row, true)).put("text", text(row, true));
+        boolean resolved = "resolve".equals(row.getString("kind"));
+        JsonObject body = new JsonObject().put("tags", tags(row, resolved)).put("text", text(row, resolved));
         return send(HttpMethod.PATCH, "/api/annotations/" + annotationId, body).map(annotationId);
     }
 

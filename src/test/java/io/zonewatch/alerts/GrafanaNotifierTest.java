@@ -164,6 +164,23 @@ class GrafanaNotifierTest {
     }
 
     @Test
+    void aChangeOfSeverityRetagsTheAnnotation() {
+        grafana.start(vertx, port);
+        service.platforms("G9,测试区,county,other,丽水市,,,\n");
+        // tax −12 % year on year: a warning; revised to −25 %: critical.
+        assertEquals(201, service.api.feed(ADMIN, HEADER + "G9,tax_revenue,2024Q1,100\nG9,tax_revenue,2025Q1,88\n", null).status());
+        service.evaluateAlerts();
+        assertEquals(1, deliver());
+        assertTrue(grafana.annotations.get(0).getJsonArray("tags").getList().contains("warning"));
+        assertEquals(201, service.api.feed(ADMIN, HEADER + "G9,tax_revenue,2025Q1,75\n", null).status());
+        service.evaluateAlerts();
+        assertEquals(1, deliver());
+        assertEquals(1, grafana.annotations.size(), "the same annotation, re-tagged");
+        List<Object> tags = grafana.annotations.get(0).getJsonArray("tags").getList();
+        assertTrue(tags.contains("critical") && !tags.contains("warning") && !tags.contains("resolved"), tags.toString());
+    }
+
+    @Test
     void grafanaDownThenUpDeliversOnce() {
         raise("G3");
         assertEquals(0, deliver(), "connection refused");
