@@ -1,6 +1,9 @@
 package io.zonewatch.ingest;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +46,6 @@ final class FeedParser {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     static {
@@ -63,7 +65,7 @@ final class FeedParser {
         return switch (format) {
             case CSV -> csv(reader(body, skip, charset), false, sink, errors);
             case SDMX_CSV -> csv(reader(body, skip, charset), true, sink, errors);
-            case JSON -> json(new String(body, skip, body.length - skip, charset), sink, errors);
+            case JSON -> json(reader(body, skip, charset), sink, errors);
         };
     }
 
@@ -299,10 +301,32 @@ final class FeedParser {
             "platform", "platform", "platform_code", "platform", "indicator", "indicator", "indicator_code", "indicator",
             "period", "period", "value", "value", "unit", "unit", "status", "status", "note", "note");
 
-    private static int json(String text, Consumer<RawRow> sink, ErrorCollector errors) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
+    /**
+     * Streams {"observations": [...]}: one array element at a time becomes a tree and a row, so a
+     * 60-MB JSON feed never exists as one tree. Other top-level fields are read past.
+     */
+    private static int json(Reader text, Consumer<RawRow> sink, ErrorCollector errors) {
+        try (JsonParser p = JSON.getFactory().createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw notAnObservationsObject();
+            boolean found = false;
+            int count = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("observations".equals(name) && value == JsonToken.START_ARRAY) {
+                    found = true;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        count++;
+                        jsonRow(count, JSON.readTree(p), sink, errors);
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) throw new JsonParseException(p, "content after the end of the JSON object");
+            if (!found) throw notAnObservationsObject();
+            if (count == 0) throw new FeedRejection(1, "observations", "empty_feed", "observations 为空", "observations is empty");
+            return count;
         } catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
             throw new FeedRejection(line, null, "malformed_json", "第 " + line + " 行 JSON 语法错误",
@@ -310,43 +334,39 @@ final class FeedParser {
         } catch (IOException e) {
             throw new FeedRejection(1, null, "malformed_json", "无法读取 JSON", "unreadable JSON");
         }
-        if (root == null || !root.isObject() || !root.path("observations").isArray()) {
-            throw new FeedRejection(1, "observations", "missing_column", "JSON 必须是 {\"observations\": [...]}",
-                    "the JSON body must be {\"observations\": [...]}");
+    }
+
+    private static FeedRejection notAnObservationsObject() {
+        return new FeedRejection(1, "observations", "missing_column", "JSON 必须是 {\"observations\": [...]}",
+                "the JSON body must be {\"observations\": [...]}");
+    }
+
+    private static void jsonRow(long position, JsonNode item, Consumer<RawRow> sink, ErrorCollector errors) {
+        if (!item.isObject()) {
+            errors.add(new RowError(position, null, "bad_row", "observations 的元素必须是对象", "each observation must be an object"));
+            return;
         }
-        if (root.path("observations").isEmpty()) {
-            throw new FeedRejection(1, "observations", "empty_feed", "observations 为空", "observations is empty");
+        Map<String, JsonNode> fields = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> f = item.fields(); f.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = f.next();
+            String logical = JSON_FIELDS.get(e.getKey());
+            if (logical == null) unknown.add(e.getKey());
+            else if (fields.put(logical, e.getValue()) != null) unknown.add(e.getKey() + " (twice)");
         }
-        long position = 0;
-        for (JsonNode item : root.get("observations")) {
-            position++;
-            if (!item.isObject()) {
-                errors.add(new RowError(position, null, "bad_row", "observations 的元素必须是对象", "each observation must be an object"));
-                continue;
-            }
-            Map<String, JsonNode> fields = new HashMap<>();
-            List<String> unknown = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> f = item.fields(); f.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = f.next();
-                String logical = JSON_FIELDS.get(e.getKey());
-                if (logical == null) unknown.add(e.getKey());
-                else if (fields.put(logical, e.getValue()) != null) unknown.add(e.getKey() + " (twice)");
-            }
-            if (!unknown.isEmpty()) {
-                errors.add(new RowError(position, unknown.get(0), "unknown_field", "未识别的字段：" + unknown,
-                        "unrecognised fields: " + unknown + "; allowed are platform, indicator, period, value, unit, status, note"));
-                continue;
-            }
-            JsonNode value = fields.get("value");
-            Object rawValue = value == null || value.isNull() ? null
-                    : value.isNumber() ? value.decimalValue()
-                    : value.isTextual() ? value.textValue()
-                    : value.toString();
-            sink.accept(new RawRow(position, text(fields.get("platform")), text(fields.get("indicator")),
-                    text(fields.get("period")), rawValue, text(fields.get("unit")), null,
-                    text(fields.get("status")), text(fields.get("note")), null, RawRow.Columns.JSON));
+        if (!unknown.isEmpty()) {
+            errors.add(new RowError(position, unknown.get(0), "unknown_field", "未识别的字段：" + unknown,
+                    "unrecognised fields: " + unknown + "; allowed are platform, indicator, period, value, unit, status, note"));
+            return;
         }
-        return (int) position;
+        JsonNode value = fields.get("value");
+        Object rawValue = value == null || value.isNull() ? null
+                : value.isNumber() ? value.decimalValue()
+                : value.isTextual() ? value.textValue()
+                : value.toString();
+        sink.accept(new RawRow(position, text(fields.get("platform")), text(fields.get("indicator")),
+                text(fields.get("period")), rawValue, text(fields.get("unit")), null,
+                text(fields.get("status")), text(fields.get("note")), null, RawRow.Columns.JSON));
     }
 
     private static String text(JsonNode n) {

@@ -85,6 +85,10 @@ class MalformedFeedsTest {
         c.add(new Case("JSON nested a million deep", "application/json", ("{\"observations\":" + "[".repeat(100_000)).getBytes(StandardCharsets.UTF_8)));
         c.add(new Case("JSON with a huge number", "application/json", ("{\"observations\":[{\"platform\":\"MF1\",\"indicator\":\"tax_revenue\",\"period\":\"2024Q1\",\"value\":"
                 + "9".repeat(5000) + "}]}").getBytes(StandardCharsets.UTF_8)));
+        c.add(new Case("JSON with content after the object", "application/json",
+                "{\"observations\":[{\"platform\":\"MF1\",\"indicator\":\"tax_revenue\",\"period\":\"2024Q1\",\"value\":1}]} {\"x\":1}"
+                        .getBytes(StandardCharsets.UTF_8)));
+        c.add(new Case("JSON without observations", "application/json", "{\"data\":[]}".getBytes(StandardCharsets.UTF_8)));
         c.add(new Case("SDMX with a delete action", "application/vnd.sdmx.data+csv",
                 "STRUCTURE,STRUCTURE_ID,ACTION,PLATFORM,INDICATOR,TIME_PERIOD,OBS_VALUE\ndataflow,ZW:OBS(1.0),D,MF1,tax_revenue,2024-Q1,1\n".getBytes(StandardCharsets.UTF_8)));
         return c;
