@@ -7,34 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
 DATA=target/bench-data
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+source bench/lib.sh
 
-mvn -B -q -ntp package -DskipTests
-mkdir -p target/bench-classes
-javac -d target/bench-classes $(find bench/src -name '*.java') -cp target/classes
+build
 [ -f "$DATA/ingest-$ROWS.csv" ] || java -cp target/bench-classes io.zonewatch.bench.NationalData "$DATA" --no-years --rows "$ROWS"
-
-work=$(mktemp -d /tmp/zonewatch-bench.XXXXXX)
-chown postgres "$work" 2>/dev/null || true
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-http=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-as_pg "$pg_bin/initdb" -D "$work/data" -U postgres -A trust >/dev/null
-as_pg "$pg_bin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c max_wal_size=4GB" start >/dev/null
-svc=""
-cleanup() {
-    [ -n "$svc" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null || true
-    as_pg "$pg_bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-psql() { command psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
-
-TOKEN=zw_bench_admin_token_0123456789abcdefghij
-ZONEWATCH_DB_URL="postgresql://postgres@127.0.0.1:$port/postgres" ZONEWATCH_HTTP_PORT=$http ZONEWATCH_ADMIN_TOKEN=$TOKEN \
-ZONEWATCH_MAX_FEED_BYTES=$((256 << 20)) ZONEWATCH_ALERT_SWEEP_S=${ZONEWATCH_BENCH_SWEEP_S:-0} ZONEWATCH_RANKING_SCHEDULE_S=0 \
-    java ${ZONEWATCH_BENCH_JAVA_OPTS:-} -jar target/zonewatch.jar > "$work/service.log" 2>&1 &
-svc=$!
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$http/ready" >/dev/null && break; sleep 0.5; done
+start_postgres ingest "-c max_wal_size=4GB"
+start_service ZONEWATCH_ALERT_SWEEP_S=${ZONEWATCH_BENCH_SWEEP_S:-0}
 curl -sf -X POST "http://127.0.0.1:$http/api/v1/platforms" -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: text/csv' --data-binary @"$DATA/platforms.csv" >/dev/null
 psql -c "CHECKPOINT"

@@ -9,46 +9,19 @@ cd "$(dirname "$0")/.."
 SECONDS_RUN=${1:-20}
 DATA=target/bench-national
 POOL=16
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+source bench/lib.sh
 
-mvn -B -q -ntp package -DskipTests
-mkdir -p target/bench-classes
-javac -d target/bench-classes $(find bench/src -name '*.java') -cp target/classes
+build
 [ -f "$DATA/feeds/2025.csv" ] || java -cp target/bench-classes io.zonewatch.bench.NationalData "$DATA" --years 2
-
-work=$(mktemp -d /tmp/zonewatch-reads.XXXXXX)
-chown postgres "$work" 2>/dev/null || true
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-http=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-as_pg "$pg_bin/initdb" -D "$work/data" -U postgres -A trust >/dev/null
-as_pg "$pg_bin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-svc=""
-cleanup() {
-    [ -n "$svc" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null || true
-    as_pg "$pg_bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-TOKEN=zw_bench_admin_token_0123456789abcdefghij
-ZONEWATCH_DB_URL="postgresql://postgres@127.0.0.1:$port/postgres" ZONEWATCH_HTTP_PORT=$http ZONEWATCH_ADMIN_TOKEN=$TOKEN \
-ZONEWATCH_DB_POOL_SIZE=$POOL ZONEWATCH_MAX_FEED_BYTES=$((256 << 20)) ZONEWATCH_ALERT_SWEEP_S=0 ZONEWATCH_RANKING_SCHEDULE_S=0 \
-    java ${ZONEWATCH_BENCH_JAVA_OPTS:--Xmx360m -XX:+UseSerialGC} -jar target/zonewatch.jar > "$work/service.log" 2>&1 &
-svc=$!
-for _ in $(seq 1 120); do curl -sf -m 2 "http://127.0.0.1:$http/ready" >/dev/null && break; sleep 0.5; done
-api() {
-    local out; out=$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $TOKEN" "$@")
-    local code=${out##*$'\n'}
-    [[ "$code" == 2* ]] || { echo "request failed ($code): ${out:0:500}" >&2; tail -20 "$work/service.log" >&2; exit 1; }
-    printf '%s' "${out%$'\n'*}"
-}
+start_postgres reads "-c max_connections=200"
+start_service ZONEWATCH_DB_POOL_SIZE=$POOL
 api -X POST "http://127.0.0.1:$http/api/v1/platforms" -H 'Content-Type: text/csv' --data-binary @"$DATA/platforms.csv" >/dev/null
 for y in 2024 2025; do
     api -X POST "http://127.0.0.1:$http/api/v1/feeds" -H 'Content-Type: text/csv' --data-binary @"$DATA/feeds/$y.csv" >/dev/null
     run=$(api -X POST "http://127.0.0.1:$http/api/v1/rankings/$y/runs?scheme=mu_benefit" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])')
     api -X POST "http://127.0.0.1:$http/api/v1/rankings/$y/runs/$run/publish" >/dev/null
 done
-command psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "VACUUM ANALYZE"
+psql -c "VACUUM ANALYZE"
 
 cat > "$work/ranking.lua" <<LUA
 math.randomseed(1)

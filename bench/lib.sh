@@ -1,0 +1,53 @@
+# Shared set-up of the benchmarks (sourced): build, a throw-away PostgreSQL server of Debian's
+# packages, the service started against it, and clean-up on exit. Sets: pg_bin, work, port, http,
+# svc, TOKEN; defines as_pg, psql, start_postgres, start_service.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+TOKEN=zw_bench_admin_token_0123456789abcdefghij
+svc=""
+
+build() {
+    mvn -B -q -ntp package -DskipTests
+    mkdir -p target/bench-classes
+    javac -d target/bench-classes $(find bench/src -name '*.java') -cp target/classes
+}
+
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+psql() { command psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+# start_postgres NAME [extra server options]
+start_postgres() {
+    work=$(mktemp -d "/tmp/zonewatch-$1.XXXXXX")
+    chown postgres "$work" 2>/dev/null || true
+    port=$(free_port)
+    as_pg "$pg_bin/initdb" -D "$work/data" -U postgres -A trust >/dev/null
+    as_pg "$pg_bin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w -o "-p $port -k $work -c listen_addresses=127.0.0.1 ${2:-}" start >/dev/null
+    trap cleanup EXIT
+}
+
+cleanup() {
+    [ -n "$svc" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null || true
+    as_pg "$pg_bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
+}
+
+# start_service [ENV=VALUE ...]: the jar against the benchmark's server, ready when this returns.
+start_service() {
+    http=$(free_port)
+    env ZONEWATCH_DB_URL="postgresql://postgres@127.0.0.1:$port/postgres" ZONEWATCH_HTTP_PORT="$http" \
+        ZONEWATCH_ADMIN_TOKEN="$TOKEN" ZONEWATCH_MAX_FEED_BYTES=$((256 << 20)) ZONEWATCH_RANKING_SCHEDULE_S=0 \
+        ZONEWATCH_ALERT_SWEEP_S=0 "$@" \
+        java ${ZONEWATCH_BENCH_JAVA_OPTS:--Xmx360m -XX:+UseSerialGC} -jar target/zonewatch.jar > "$work/service.log" 2>&1 &
+    svc=$!
+    for _ in $(seq 1 120); do curl -sf -m 2 "http://127.0.0.1:$http/ready" >/dev/null && return 0; sleep 0.5; done
+    echo "the service did not become ready:" >&2
+    tail -20 "$work/service.log" >&2
+    return 1
+}
+
+# api ARGS...: an authenticated curl that fails loudly (status and body) on anything but 2xx.
+api() {
+    local out; out=$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $TOKEN" "$@")
+    local code=${out##*$'\n'}
+    [[ "$code" == 2* ]] || { echo "request failed ($code): ${out:0:500}" >&2; tail -20 "$work/service.log" >&2; exit 1; }
+    printf '%s' "${out%$'\n'*}"
+}
