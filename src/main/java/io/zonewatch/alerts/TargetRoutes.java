@@ -114,19 +114,23 @@ public final class TargetRoutes {
         if (charset == null || !(media.equals("text/csv") || media.equals("application/json"))) {
             throw new ApiException(415, "unsupported_media_type", "请使用 text/csv 或 application/json", "send text/csv or application/json");
         }
-        String body = ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(charset);
-        if (!body.isEmpty() && body.charAt(0) == '\uFEFF') body = body.substring(1);
-        List<Map<String, Object>> raw = media.equals("text/csv") ? csv(body) : json(body);
-        return new CatalogRepository(pool).load().compose(catalog -> {
+        io.vertx.core.buffer.Buffer raw = ctx.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : ctx.body().buffer();
+        boolean csv = media.equals("text/csv");
+        // Decoding, parsing and validating up to the body limit is worker-thread work.
+        return new CatalogRepository(pool).load().compose(catalog -> ctx.vertx().executeBlocking(() -> {
+            String body = raw.toString(charset);
+            if (!body.isEmpty() && body.charAt(0) == '\uFEFF') body = body.substring(1);
             List<RowError> errors = new ArrayList<>();
-            List<Target> targets = validate(raw, catalog, errors);
-            if (!errors.isEmpty() || targets.isEmpty()) {
+            List<Target> valid = validate(csv ? csv(body) : json(body), catalog, errors);
+            if (!errors.isEmpty() || valid.isEmpty()) {
                 if (errors.isEmpty()) errors.add(new RowError(1, null, "empty_feed", "没有目标数据", "no targets in the request"));
                 JsonArray list = new JsonArray();
                 errors.forEach(e -> list.add(e.toJson()));
                 RowError first = errors.get(0);
                 throw new ApiException(422, first.code(), first.messageZh(), first.messageEn(), new JsonObject().put("errors", list));
             }
+            return valid;
+        }, false)).compose(targets -> {
             int n = targets.size();
             String[] platform = new String[n], indicator = new String[n], value = new String[n];
             Integer[] year = new Integer[n];

@@ -1,12 +1,9 @@
 package io.zonewatch.catalog;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.zonewatch.config.Resources;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,33 +13,26 @@ public record DefaultCatalog(List<Indicator> indicators, List<String[]> conversi
     public static final String RESOURCE = "catalog/default-catalog.yaml";
 
     public static DefaultCatalog load() {
-        try (InputStream in = DefaultCatalog.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
-            List<Indicator> indicators = new ArrayList<>();
-            int order = 0;
-            for (JsonNode n : root.path("indicators")) {
-                order += 10;
-                indicators.add(new Indicator(
-                        n.path("code").asText(), n.path("zh").asText(), n.path("en").asText(), n.path("unit").asText(),
-                        Indicator.Kind.of(n.path("kind").asText()), Indicator.Better.of(n.path("better").asText()),
-                        n.path("nonNegative").asBoolean(true),
-                        Indicator.Formula.of(n.hasNonNull("formula") ? n.get("formula").asText() : null),
-                        text(n, "numerator"), text(n, "denominator"),
-                        n.hasNonNull("factor") ? new BigDecimal(n.get("factor").asText()) : BigDecimal.ONE,
-                        text(n, "growthOf"), order));
-            }
-            List<String[]> conversions = new ArrayList<>();
-            for (JsonNode n : root.path("unitConversions")) {
-                conversions.add(new String[]{n.path("unit").asText(), n.path("from").asText(), n.path("factor").asText()});
-            }
-            return new DefaultCatalog(List.copyOf(indicators), List.copyOf(conversions));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not read " + RESOURCE, e);
+        JsonObject root = Resources.yaml(RESOURCE);
+        List<Indicator> indicators = new ArrayList<>();
+        int order = 0;
+        for (Object item : root.getJsonArray("indicators")) {
+            JsonObject n = (JsonObject) item;
+            order += 10;
+            indicators.add(new Indicator(
+                    n.getString("code"), n.getString("zh"), n.getString("en"), n.getString("unit"),
+                    Indicator.Kind.of(n.getString("kind")), Indicator.Better.of(n.getString("better")),
+                    n.getBoolean("nonNegative", true), Indicator.Formula.of(n.getString("formula")),
+                    n.getString("numerator"), n.getString("denominator"),
+                    n.getValue("factor") == null ? BigDecimal.ONE : new BigDecimal(n.getValue("factor").toString()),
+                    n.getString("growthOf"), order));
         }
-    }
-
-    private static String text(JsonNode n, String field) {
-        return n.hasNonNull(field) ? n.get(field).asText() : null;
+        List<String[]> conversions = new ArrayList<>();
+        JsonArray units = root.getJsonArray("unitConversions");
+        for (int i = 0; i < units.size(); i++) {
+            JsonObject n = units.getJsonObject(i);
+            conversions.add(new String[]{n.getString("unit"), n.getString("from"), n.getValue("factor").toString()});
+        }
+        return new DefaultCatalog(List.copyOf(indicators), List.copyOf(conversions));
     }
 }

@@ -3,6 +3,7 @@ package io.zonewatch.demo;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.zonewatch.auth.Principal;
+import io.zonewatch.config.Resources;
 import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.catalog.PlatformInput;
 import io.zonewatch.ingest.FeedFormat;
@@ -12,9 +13,6 @@ import io.zonewatch.ranking.RankingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -111,11 +109,6 @@ public final class DemoLoader {
     }
 
     static byte[] resource(String name) {
-        try (InputStream in = DemoLoader.class.getClassLoader().getResourceAsStream("demo/" + name)) {
-            if (in == null) throw new IllegalStateException("demo/" + name + " is missing from the classpath");
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Resources.bytes("demo/" + name);
     }
 }

@@ -10,10 +10,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import io.zonewatch.config.Resources;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /** Endpoints outside /api/v1: /health, /ready, /metrics, /openapi.yaml. */
 public final class OpsRoutes {
@@ -33,7 +31,7 @@ public final class OpsRoutes {
         this.pool = pool;
         this.registry = registry;
         this.schemaVersion = schemaVersion;
-        this.openApi = resource("openapi.yaml");
+        this.openApi = Buffer.buffer(Resources.bytes("openapi.yaml"));
     }
 
     public void mount(Router router) {
@@ -59,14 +57,5 @@ public final class OpsRoutes {
         router.get("/openapi.yaml").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/yaml; charset=utf-8")
                 .end(openApi));
-    }
-
-    private static Buffer resource(String name) {
-        try (InputStream in = OpsRoutes.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException(name + " is missing from the classpath");
-            return Buffer.buffer(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -59,6 +59,27 @@ class KillDuringFeedTest {
         throw new IllegalStateException("service not ready: " + Files.readString(log));
     }
 
+    /** Platforms PREFIX0..PREFIX(n-1). */
+    private static String platforms(String prefix, int n) {
+        StringBuilder csv = new StringBuilder("code,name,level,type,region\n");
+        for (int p = 0; p < n; p++) csv.append(prefix).append(p).append(",区").append(p).append(",county,other,衢州市\n");
+        return csv.toString();
+    }
+
+    /** Every indicator for the 8 quarters of 2022-2023 of each platform: n × 8 × indicators rows. */
+    private static String feed(String prefix, int n, String[] indicators) {
+        StringBuilder csv = new StringBuilder("platform_code,indicator_code,period,value\n");
+        for (int p = 0; p < n; p++) {
+            for (int q = 0; q < QUARTERS; q++) {
+                for (String ind : indicators) {
+                    csv.append(prefix).append(p).append(',').append(ind).append(',').append(2022 + q / 4).append('Q').append(q % 4 + 1)
+                            .append(',').append(1000 + p + q).append('\n');
+                }
+            }
+        }
+        return csv.toString();
+    }
+
     private static long scalar(DbTarget db, String sql) throws SQLException {
         try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
@@ -74,29 +95,20 @@ class KillDuringFeedTest {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("zonewatch-kill", ".log");
-        StringBuilder platforms = new StringBuilder("code,name,level,type,region\n");
-        StringBuilder feed = new StringBuilder("platform_code,indicator_code,period,value\n");
         String[] indicators = {"tax_revenue", "industrial_output", "industrial_value_added", "operating_revenue",
                 "energy_consumption", "employees", "land_area", "rd_expenditure", "fixed_asset_investment", "cod_emissions"};
-        for (int p = 0; p < PLATFORMS; p++) {
-            platforms.append("K").append(p).append(",区").append(p).append(",county,other,衢州市\n");
-            for (int q = 0; q < QUARTERS; q++) {
-                for (String ind : indicators) {
-                    feed.append("K").append(p).append(',').append(ind).append(',').append(2022 + q / 4).append('Q').append(q % 4 + 1)
-                            .append(',').append(1000 + p + q).append('\n');
-                }
-            }
-        }
+        String platforms = platforms("K", PLATFORMS);
+        String feed = feed("K", PLATFORMS, indicators);
         int rows = PLATFORMS * QUARTERS * indicators.length;
 
         long t0 = System.nanoTime();
         Process service = startService(db, port, log);
         System.out.printf("service ready after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         Api api = new Api(port);
-        assertEquals(200, api.post("/api/v1/platforms", ADMIN, "text/csv", platforms.toString()).status());
+        assertEquals(200, api.post("/api/v1/platforms", ADMIN, "text/csv", platforms).status());
         CompletableFuture<Object> upload = CompletableFuture.supplyAsync(() -> {
             try {
-                return api.feed(ADMIN, feed.toString(), null);
+                return api.feed(ADMIN, feed, null);
             } catch (RuntimeException e) {
                 return e;   // the connection dies with the service
             }
@@ -125,10 +137,10 @@ class KillDuringFeedTest {
 
         service = startService(db, port, log);
         try {
-            Api.Response again = api.feed(ADMIN, feed.toString(), null);
+            Api.Response again = api.feed(ADMIN, feed, null);
             assertEquals(201, again.status(), again.toString());
             assertEquals(rows, again.json().getInteger("inserted"));
-            assertEquals(200, api.feed(ADMIN, feed.toString(), null).status(), "a third send is a replay");
+            assertEquals(200, api.feed(ADMIN, feed, null).status(), "a third send is a replay");
             assertEquals(1, scalar(db, "SELECT count(*) FROM feed"));
             assertEquals(rows, scalar(db, "SELECT count(*) FROM observation_version"));
             assertEquals(rows, scalar(db, "SELECT count(*) FROM observation_current"));
@@ -147,21 +159,12 @@ class KillDuringFeedTest {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("zonewatch-term", ".log");
-        StringBuilder platforms = new StringBuilder("code,name,level,type,region\n");
-        StringBuilder feed = new StringBuilder("platform_code,indicator_code,period,value\n");
-        for (int p = 0; p < 1_000; p++) {
-            platforms.append("T").append(p).append(",区").append(p).append(",county,other,衢州市\n");
-            for (int q = 0; q < 8; q++) {
-                for (String ind : new String[]{"tax_revenue", "industrial_output", "operating_revenue", "employees", "land_area"}) {
-                    feed.append("T").append(p).append(',').append(ind).append(',').append(2022 + q / 4).append('Q').append(q % 4 + 1)
-                            .append(',').append(7 + p).append('\n');
-                }
-            }
-        }
+        String platforms = platforms("T", 1_000);
+        String feed = feed("T", 1_000, new String[]{"tax_revenue", "industrial_output", "operating_revenue", "employees", "land_area"});
         Process service = startService(db, port, log);
         Api api = new Api(port);
-        assertEquals(200, api.post("/api/v1/platforms", ADMIN, "text/csv", platforms.toString()).status());
-        CompletableFuture<Api.Response> upload = CompletableFuture.supplyAsync(() -> api.feed(ADMIN, feed.toString(), null));
+        assertEquals(200, api.post("/api/v1/platforms", ADMIN, "text/csv", platforms).status());
+        CompletableFuture<Api.Response> upload = CompletableFuture.supplyAsync(() -> api.feed(ADMIN, feed, null));
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline && !upload.isDone()
                 && scalar(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 23130") == 0) {
