@@ -3,6 +3,7 @@ package io.zonewatch;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 import io.zonewatch.auth.TokenService;
+import io.zonewatch.catalog.IndicatorCache;
 import io.zonewatch.config.Config;
 import io.zonewatch.ops.ServiceMetrics;
 
@@ -10,8 +11,9 @@ import java.time.Clock;
 
 /**
  * What every verticle instance shares: configuration, the pool, the metrics registry, the clock and
- * the token service (one token cache per process, so a revocation reaches every event loop at once).
+ * the token service (one token cache per process, so a revocation reaches every event loop at once)
+ * and the indicator cache (likewise).
  */
 public record Services(Config config, Pool pool, PrometheusMeterRegistry registry, ServiceMetrics metrics,
-                       Clock clock, String schemaVersion, TokenService tokens) {
+                       Clock clock, String schemaVersion, TokenService tokens, IndicatorCache indicators) {
 }

@@ -124,7 +124,7 @@ public final class ZoneWatch implements AutoCloseable {
                     .using(vertx)
                     .build();
             Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion,
-                    new TokenService(pool));
+                    new TokenService(pool), new io.zonewatch.catalog.IndicatorCache());
 
             CatalogRepository catalog = new CatalogRepository(pool);
             await(catalog.seedDefaults(DefaultCatalog.load()));

@@ -20,9 +20,16 @@ import java.util.Map;
 /** Reads and writes the catalog tables. */
 public final class CatalogRepository {
     private final Pool pool;
+    private final IndicatorCache indicatorCache;
 
     public CatalogRepository(Pool pool) {
+        this(pool, new IndicatorCache());
+    }
+
+    /** @param indicatorCache shared by the process's event loops (see {@link IndicatorCache}) */
+    public CatalogRepository(Pool pool, IndicatorCache indicatorCache) {
         this.pool = pool;
+        this.indicatorCache = indicatorCache;
     }
 
     public record UpsertCounts(int created, int updated) {
@@ -59,6 +66,11 @@ public final class CatalogRepository {
             rows.forEach(r -> out.add(indicator(r)));
             return out;
         });
+    }
+
+    /** The indicators for read paths: at most {@link IndicatorCache#TTL_MILLIS} old, fresh after a change made here. */
+    public Future<List<Indicator>> cachedIndicators() {
+        return indicatorCache.get(this::indicators);
     }
 
     public Future<Indicator> indicator(String code) {
@@ -147,7 +159,7 @@ public final class CatalogRepository {
                 .compose(rows -> {
                     boolean created = rows.iterator().next().getBoolean("created");
                     return AuditLog.record(conn, actor, "indicator.upsert", "indicator:" + ind.code(), ind.toJson()).map(created);
-                }));
+                })).onComplete(done -> indicatorCache.invalidate());
     }
 
     @FunctionalInterface

@@ -70,6 +70,9 @@ public record DbTarget(String host, int port, String database, String user, Stri
                 .setUser(user)
                 .setPassword(password)
                 .setCachePreparedStatements(true)
+                // The client caches only statements shorter than 2,048 characters by default; longer ones (the
+                // platform ranking read, the feed writes) were parsed and planned on every execution.
+                .setPreparedStatementCacheSqlLimit(64 * 1024)
                 .setPipeliningLimit(64);
         options.getProperties().put("application_name", "zonewatch");
         options.setSslMode(switch (sslMode) {

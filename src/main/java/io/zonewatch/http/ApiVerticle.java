@@ -80,7 +80,7 @@ public final class ApiVerticle extends VerticleBase {
         var pool = services.pool();
         TokenService tokens = services.tokens();
         AuthHandler auth = new AuthHandler(tokens);
-        CatalogRepository catalog = new CatalogRepository(pool);
+        CatalogRepository catalog = new CatalogRepository(pool, services.indicators());
         FeedService feeds = new FeedService(vertx, pool, services.metrics(), services.clock());
 
         new OpsRoutes(vertx, pool, services.registry(), services.schemaVersion()).mount(router);

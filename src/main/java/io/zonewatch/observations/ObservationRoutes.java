@@ -52,17 +52,14 @@ public final class ObservationRoutes {
             throw ApiException.badRequest("bad_period", "from 晚于 to", "from is after to");
         }
         OffsetDateTime asOf = asOf(ctx.queryParams().get("asOf"));
-        // Only the indicator catalog and this one platform are needed: no full catalog load per read.
-        return catalog.platform(code).compose(platform -> {
-            if (platform == null) {
-                throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
-            }
-            return catalog.indicators();
-        }).compose(all -> {
+        return catalog.cachedIndicators().compose(all -> {
             Map<String, Indicator> cat = new LinkedHashMap<>();
             all.forEach(i -> cat.put(i.code(), i));
             List<Indicator> wanted = indicators(ctx, cat);
             return observations.read(code, wanted, from, to, asOf).map(list -> {
+                if (list == null) {
+                    throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
+                }
                 JsonArray out = new JsonArray();
                 for (ObservationService.Observation o : list) {
                     out.add(new JsonObject()

@@ -32,6 +32,7 @@ public final class ObservationService {
     /**
      * @param indicators the requested indicators (base or derived), in the order to answer them
      * @param asOf       null for the latest versions
+     * @return the values, or null when there is no such platform
      */
     public Future<List<Observation>> read(String platform, List<Indicator> indicators,
                                           Period from, Period to, OffsetDateTime asOf) {
@@ -49,6 +50,8 @@ public final class ObservationService {
         return rows.map(rs -> {
             Map<String, NavigableMap<Period, ObservationValue>> base = new HashMap<>();
             for (Row r : rs) {
+                if (!r.getBoolean("known")) return null;
+                if (r.getString("indicator_code") == null) continue;
                 base.computeIfAbsent(r.getString("indicator_code"), k -> new TreeMap<>())
                         .put(Period.of(r.getLocalDate("period")), new ObservationValue(new BigDecimal(r.getString("value")),
                                 r.getString("status"), r.getInteger("revision"), r.getLong("feed_id")));

@@ -57,16 +57,11 @@ public final class RankingRoutes {
                 .handler(Http.json(200, ctx -> {
                     String code = Http.codeParam(ctx, "code");
                     if (!principal(ctx).maySee(code)) throw ApiException.forbidden();
-                    return catalog.platform(code).compose(p -> {
-                        if (p == null) throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
-                        return platformRanking(ctx, code).map(r -> r.put("name", p.name()));
-                    });
+                    return platformRanking(ctx, code);
                 }));
         router.get(Http.API + "/me").handler(Http.json(200, this::me));
-        router.get(Http.API + "/me/ranking").handler(allow(Role.PLATFORM)).handler(Http.json(200, ctx -> {
-            String code = principal(ctx).platformCode();
-            return catalog.platform(code).compose(p -> platformRanking(ctx, code).map(r -> r.put("name", p.name())));
-        }));
+        router.get(Http.API + "/me/ranking").handler(allow(Role.PLATFORM))
+                .handler(Http.json(200, ctx -> platformRanking(ctx, principal(ctx).platformCode())));
     }
 
     private Future<JsonObject> scheme(RoutingContext ctx) {
@@ -123,7 +118,7 @@ public final class RankingRoutes {
         });
     }
 
-    private Future<JsonObject> platformRanking(RoutingContext ctx, String code) {
+    private Future<String> platformRanking(RoutingContext ctx, String code) {
         String scheme = ctx.queryParams().get("scheme") == null ? RankingViews.DEFAULT_SCHEME : ctx.queryParams().get("scheme");
         Integer year = null;
         if (ctx.queryParams().get("year") != null) year = year(ctx.queryParams().get("year"));

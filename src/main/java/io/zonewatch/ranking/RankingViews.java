@@ -106,78 +106,16 @@ public final class RankingViews {
         }));
     }
 
-    /** One platform's ranking in the table of {@code year} (latest year with a run when null), with history. */
-    public Future<JsonObject> platform(String code, Integer year, String scheme) {
-        Future<Integer> whichYear = year != null ? Future.succeededFuture(year)
-                : pool.preparedQuery(RankingSql.LATEST_YEAR_WITH_RUN).execute(Tuple.of(scheme))
-                .map(rows -> rows.iterator().next().getInteger(0));
-        return whichYear.compose(y -> {
-            if (y == null) throw noRanking(scheme, null);
-            return selectRun(scheme, y, null).compose(run -> {
-                if (run == null) throw noRanking(scheme, y);
-                long runId = run.getLong("id");
-                JsonObject out = new JsonObject().put("platform", code).put("year", y).put("scheme", scheme)
-                        .put("schemeVersion", run.getInteger("scheme_version")).put("runId", runId)
-                        .put("published", run.getOffsetDateTime("published_at") != null)
-                        .put("dataAsOf", run.getOffsetDateTime("data_as_of").toInstant().toString())
-                        .put("ranked", run.getInteger("ranked"));
-                return pool.preparedQuery(RankingSql.ENTRY).execute(Tuple.of(runId, code)).compose(rows -> {
-                    if (rows.size() == 0) {
-                        return pool.preparedQuery(RankingSql.NOT_RANKED_ONE).execute(Tuple.of(runId, code)).map(nr -> {
-                            out.put("rank", null).put("score", null).put("class", null).put("rankInterval", null)
-                                    .put("breakdown", new JsonArray()).put("gapToNext", null);
-                            if (nr.size() > 0) {
-                                Row n = nr.iterator().next();
-                                out.put("notRanked", new JsonObject().put("code", n.getString("reason"))
-                                        .put("reason", n.getString("message")).put("coverage", n.getDouble("coverage")));
-                            } else {
-                                out.put("notRanked", new JsonObject().put("code", "not_in_population")
-                                        .put("reason", "该年度不在排名范围内 / not in that year's population"));
-                            }
-                            return out;
-                        });
-                    }
-                    Row e = rows.iterator().next();
-                    out.put("name", e.getString("name"))
-                            .put("group", e.getString("group_value"))
-                            .put("rank", e.getInteger("rank"))
-                            .put("score", e.getDouble("score"))
-                            .put("class", e.getString("class"))
-                            .put("rankInterval", new JsonArray().add(e.getInteger("rank_low")).add(e.getInteger("rank_high")))
-                            .put("medianRank", e.getDouble("median_rank"))
-                            .put("dimensionScores", e.getValue("dimension_scores"));
-                    String gapPlatform = e.getString("gap_platform");
-                    out.put("gapToNext", gapPlatform == null ? null : new JsonObject()
-                            .put("platform", gapPlatform)
-                            .put("scoreGap", e.getDouble("gap_score"))
-                            .put("closingValues", e.getValue("closing_values")));
-                    return pool.preparedQuery(RankingSql.COMPONENTS).execute(Tuple.of(runId, code)).map(cs -> {
-                        JsonArray breakdown = new JsonArray();
-                        for (Row c : cs) {
-                            breakdown.add(new JsonObject()
-                                    .put("indicator", c.getString("indicator_code"))
-                                    .put("dimension", c.getString("dimension"))
-                                    .put("value", c.getDouble("value"))
-                                    .put("rawValue", c.getDouble("raw_value"))
-                                    .put("imputed", c.getBoolean("imputed"))
-                                    .put("treated", c.getBoolean("treated"))
-                                    .put("normalized", c.getDouble("normalized"))
-                                    .put("weight", c.getDouble("weight"))
-                                    .put("effectiveWeight", c.getDouble("effective_weight"))
-                                    .put("contribution", c.getDouble("contribution")));
-                        }
-                        return out.put("breakdown", breakdown);
-                    });
-                });
-            }).compose(out -> pool.preparedQuery(RankingSql.HISTORY).execute(Tuple.of(scheme, code)).map(rows -> {
-                JsonArray history = new JsonArray();
-                for (Row h : rows) {
-                    history.add(new JsonObject().put("year", h.getInteger("year")).put("rank", h.getInteger("rank"))
-                            .put("class", h.getString("class")).put("score", h.getDouble("score"))
-                            .put("published", h.getBoolean("published")).put("runId", h.getLong("run_id")));
-                }
-                return out.put("history", history);
-            }));
+    /**
+     * One platform's ranking in the table of {@code year} (latest year with a year-end run when null),
+     * with its history, as the JSON text PostgreSQL builds (one round trip, see RankingSql).
+     */
+    public Future<String> platform(String code, Integer year, String scheme) {
+        return pool.preparedQuery(RankingSql.PLATFORM_RANKING).execute(Tuple.of(code, scheme, year)).map(rows -> {
+            Row r = rows.iterator().next();
+            if (!r.getBoolean("known")) throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
+            if (r.getString("body") == null) throw noRanking(scheme, r.getInteger("year"));
+            return r.getString("body");
         });
     }
 

@@ -140,13 +140,17 @@ class CatalogApiTest {
         JsonObject perEmployee = new JsonObject().put("name", "人均税收").put("nameEn", "Tax per employee").put("unit", "万元/人")
                 .put("kind", "derived").put("better", "higher")
                 .put("formula", new JsonObject().put("type", "ratio").put("numerator", "tax_revenue").put("denominator", "employees"));
+        // Observation reads keep the indicators in a process-wide cache: a change must show at once.
+        service.platforms("IND1,指标测试,county,other,温州市,,,\n");
+        assertEquals("unknown_indicator",
+                api.get("/api/v1/platforms/IND1/observations?indicator=tax_per_employee", ADMIN).json().getString("error"));
         assertEquals(201, api.put("/api/v1/indicators/tax_per_employee", ADMIN, perEmployee).status());
+        assertEquals(200, api.get("/api/v1/platforms/IND1/observations?indicator=tax_per_employee", ADMIN).status());
         assertEquals(200, api.put("/api/v1/indicators/tax_per_employee", ADMIN, perEmployee.copy().put("name", "人均税收收入")).status());
         assertEquals("bad_formula", api.put("/api/v1/indicators/x2", ADMIN,
                 perEmployee.copy().put("formula", new JsonObject().put("type", "ratio").put("numerator", "tax_per_mu").put("denominator", "employees")))
                 .json().getString("error"));
 
-        service.platforms("IND1,指标测试,county,other,温州市,,,\n");
         assertEquals(201, api.feed(ADMIN, "platform_code,indicator_code,period,value\nIND1,tax_revenue,2024Q1,9\n", null).status());
         JsonObject tax = api.get("/api/v1/indicators/tax_revenue", ADMIN).json();
         JsonObject changedUnit = new JsonObject().put("name", tax.getString("name")).put("nameEn", tax.getString("nameEn"))

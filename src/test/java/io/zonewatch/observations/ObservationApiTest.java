@@ -81,6 +81,13 @@ class ObservationApiTest {
     }
 
     @Test
+    void aPlatformWithoutValuesHasAnEmptyList() {
+        assertEquals(0, read("from=2010Q1&to=2010Q4").size());
+        assertEquals(0, read("from=2010Q1&to=2010Q4&asOf=2030-01-01").size());
+        assertEquals(1, read("indicator=tax_revenue&from=2024Q3&to=2024Q3&asOf=2030-01-01").size());
+    }
+
+    @Test
     void indicatorAndPeriodFilters() {
         JsonArray list = read("indicator=tax_per_mu&indicator=tax_revenue&from=2024Q3&to=2024Q3");
         assertEquals(List.of("tax_revenue"), list.stream().map(o -> ((JsonObject) o).getString("indicator")).toList());
@@ -98,6 +105,9 @@ class ObservationApiTest {
             assertEquals(400, r.status(), q);
             assertFalse(r.json().getString("error").isBlank());
         }
+        Api.Response unknown = api.get("/api/v1/platforms/NOPE/observations?asOf=2025-01-01", ADMIN);
+        assertEquals(404, unknown.status());
+        assertEquals("not_found", unknown.json().getString("error"));
         assertEquals(404, api.get("/api/v1/platforms/NOPE/observations", ADMIN).status());
         assertEquals(404, api.get("/api/v1/platforms/a%00b/observations", ADMIN).status());
     }

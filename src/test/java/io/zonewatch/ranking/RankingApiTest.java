@@ -176,6 +176,27 @@ class RankingApiTest {
         JsonObject missing = api.get("/api/v1/platforms/RL/ranking?scheme=test_flat&year=2024", leader).json();
         assertNull(missing.getValue("rank"));
         assertEquals("insufficient_coverage", missing.getJsonObject("notRanked").getString("code"));
+        assertEquals(0.5, missing.getJsonObject("notRanked").getDouble("coverage"), 1e-12);
+        assertEquals(0, missing.getJsonArray("breakdown").size());
+        assertNull(missing.getValue("rankInterval"));
+
+        // The platform answer and the run header describe the same run, timestamps written alike.
+        JsonObject header = api.get("/api/v1/rankings/2024/runs/" + run2024, leader).json();
+        assertEquals(header.getLong("runId"), me.getLong("runId"));
+        assertEquals(header.getString("dataAsOf"), me.getString("dataAsOf"));
+        assertEquals(header.getBoolean("published"), me.getBoolean("published"));
+        JsonArray interval = me.getJsonArray("rankInterval");
+        assertTrue(interval.getInteger(0) <= 2 && 2 <= interval.getInteger(1), interval.encode());
+        assertNull(me.getValue("notRanked"), "a ranked platform has no not-ranked reason");
+
+        Api.Response unknown = api.get("/api/v1/platforms/NOPE/ranking?scheme=test_flat", leader);
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.json().getString("message").contains("NOPE"), unknown.toString());
+        Api.Response noYear = api.get("/api/v1/platforms/R1/ranking?scheme=test_flat&year=2001", leader);
+        assertEquals(404, noYear.status());
+        assertTrue(noYear.json().getString("message").contains("2001"), noYear.toString());
+        JsonObject latest = api.get("/api/v1/platforms/R1/ranking?scheme=test_flat", leader).json();
+        assertEquals(2024, latest.getInteger("year"), "without a year: the latest year with a year-end run");
     }
 
     @Test
