@@ -231,22 +231,22 @@ final class FeedParser {
                 continue;
             }
             if (index.putIfAbsent(logical, i) != null) {
-                throw new FeedRejection(1, names.get(i), "duplicate_column", "列 '" + names.get(i) + "' 重复",
-                        "column '" + names.get(i) + "' appears twice");
+                String name = RowValidator.clip(names.get(i));
+                throw new FeedRejection(1, name, "duplicate_column", "列 '" + name + "' 重复", "column '" + name + "' appears twice");
             }
         }
         for (String[] required : new String[][]{{"platform", "platform_code"}, {"indicator", "indicator_code"},
                 {"period", "period"}, {"value", "value"}}) {
             if (!index.containsKey(required[0])) {
                 throw new FeedRejection(1, required[1], "missing_column",
-                        "缺少必需的列 " + required[1] + (unknown.isEmpty() ? "" : "（未识别的列：" + unknown + "）"),
-                        "required column " + required[1] + " is missing" + (unknown.isEmpty() ? "" : " (unrecognised: " + unknown + ")")
+                        "缺少必需的列 " + required[1] + (unknown.isEmpty() ? "" : "（未识别的列：" + shown(unknown) + "）"),
+                        "required column " + required[1] + " is missing" + (unknown.isEmpty() ? "" : " (unrecognised: " + shown(unknown) + ")")
                                 + "; columns are platform_code, indicator_code, period, value, unit, status, note");
             }
         }
         if (!unknown.isEmpty()) {
-            throw new FeedRejection(1, unknown.get(0), "unknown_column", "未识别的列：" + unknown,
-                    "unrecognised columns: " + unknown + "; allowed are platform_code, indicator_code, period, value, unit, status, note");
+            throw new FeedRejection(1, RowValidator.clip(unknown.get(0)), "unknown_column", "未识别的列：" + shown(unknown),
+                    "unrecognised columns: " + shown(unknown) + "; allowed are platform_code, indicator_code, period, value, unit, status, note");
         }
         return index;
     }
@@ -265,8 +265,8 @@ final class FeedParser {
             String logical = SDMX_COLUMNS.get(names.get(i));
             // Other SDMX attributes (DECIMALS, OBS_CONF, ...) are legitimate and read past.
             if (logical != null && index.putIfAbsent(logical, i) != null) {
-                throw new FeedRejection(1, names.get(i), "duplicate_column", "列 '" + names.get(i) + "' 重复",
-                        "column '" + names.get(i) + "' appears twice");
+                String name = RowValidator.clip(names.get(i));
+                throw new FeedRejection(1, name, "duplicate_column", "列 '" + name + "' 重复", "column '" + name + "' appears twice");
             }
         }
         if (!structure) {
@@ -280,6 +280,12 @@ final class FeedParser {
             }
         }
         return index;
+    }
+
+    /** Names echoed in a message: each clipped, at most ten (a 20,000-column header is not sent back whole). */
+    private static String shown(List<String> names) {
+        List<String> head = names.stream().limit(10).map(RowValidator::clip).toList();
+        return head + (names.size() > head.size() ? " +" + (names.size() - head.size()) : "");
     }
 
     private static void rejectOtherDelimiter(List<String> names) {
@@ -355,8 +361,8 @@ final class FeedParser {
             else if (fields.put(logical, e.getValue()) != null) unknown.add(e.getKey() + " (twice)");
         }
         if (!unknown.isEmpty()) {
-            errors.add(new RowError(position, unknown.get(0), "unknown_field", "未识别的字段：" + unknown,
-                    "unrecognised fields: " + unknown + "; allowed are platform, indicator, period, value, unit, status, note"));
+            errors.add(new RowError(position, RowValidator.clip(unknown.get(0)), "unknown_field", "未识别的字段：" + shown(unknown),
+                    "unrecognised fields: " + shown(unknown) + "; allowed are platform, indicator, period, value, unit, status, note"));
             return;
         }
         JsonNode value = fields.get("value");
