@@ -42,13 +42,14 @@ final class FeedRecords {
      */
     static JsonObject withRejection(JsonObject body, RowError fatalOrFirst) {
         boolean fatal = fatalOrFirst != null && body.getInteger("rows", 0) == 0;
-        if (fatal) {
-            return body.put("error", fatalOrFirst.code())
-                    .put("message", fatalOrFirst.messageZh() + " / " + fatalOrFirst.messageEn());
-        }
+        if (fatal) return error(body, fatalOrFirst.code(), fatalOrFirst.messageZh(), fatalOrFirst.messageEn());
         int rejected = body.getInteger("rejected", 0);
-        return body.put("error", "invalid_rows")
-                .put("message", "报送被拒绝：" + rejected + " 行有错误，未保存任何数据 / feed rejected: "
-                        + rejected + " rows have errors, nothing was stored");
+        return error(body, "invalid_rows", "报送被拒绝：" + rejected + " 行有错误，未保存任何数据",
+                "feed rejected: " + rejected + " rows have errors, nothing was stored");
+    }
+
+    /** The fields of every error answer (ApiException#toJson): a client reads a refused feed like any error. */
+    private static JsonObject error(JsonObject body, String code, String zh, String en) {
+        return body.put("error", code).put("message", zh + " / " + en).put("messageZh", zh).put("messageEn", en);
     }
 }
