@@ -19,12 +19,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * DESIGN.md reliability: the service killed with SIGKILL in the middle of a large feed leaves the
- * feed wholly absent, and re-sending it stores it exactly once. The service runs as a child process
- * (the test's own classpath), so that it can really be killed.
+ * feed wholly absent, and re-sending it stores it exactly once; SIGTERM, during one feed or under
+ * load, lets the requests in flight finish and refuses later ones. The service runs as a child
+ * process (the test's own classpath), so that it can really be killed.
  */
 class KillDuringFeedTest {
     private static final String ADMIN = "zw_kill-admin-token-0123456789abcdefghijklm";
@@ -188,5 +190,160 @@ class KillDuringFeedTest {
         }
         assertTrue(refused, "no longer accepting connections");
         new File(log.toString()).delete();
+    }
+
+    /** A request a load thread made: when it started (relative to the signal), and its answer or failure. */
+    record Outcome(String what, long startedNanos, long endedNanos, int status, String failure, boolean bodyAsExpected) {
+    }
+
+    /**
+     * SIGTERM under load: three feeds inside their transactions and readers with requests in flight
+     * (both held there by the test's locks, so they are in flight at the signal for certain), plus
+     * clients looping on GETs. The requests in flight finish with their normal answers (feeds 201,
+     * stored once; reads 200 with the right values); requests after the server stopped accepting are
+     * refused, never a 500 and never half-stored; the process exits within 10 s with 143 (SIGTERM).
+     */
+    @Test
+    void sigtermUnderLoadFinishesRequestsInFlightRefusesLaterOnesAndExits() throws Exception {
+        DbTarget db = TestDatabase.newDatabase();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = Files.createTempFile("zonewatch-load", ".log");
+        int platforms = 300;
+        String[][] feedIndicators = {{"industrial_output", "operating_revenue"}, {"employees", "land_area"}, {"rd_expenditure", "cod_emissions"}};
+        int feedRows = platforms * QUARTERS * 2;
+        Process service = startService(db, port, log);
+        Api api = new Api(port);
+        assertEquals(200, api.post("/api/v1/platforms", ADMIN, "text/csv", platforms("L", platforms)).status());
+        // What the readers read: tax_revenue of L0..L9, written before the load starts.
+        assertEquals(201, api.feed(ADMIN, feed("L", 10, new String[]{"tax_revenue"}), null).status());
+
+        java.util.Queue<Outcome> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> loops = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            // Four clients read observations (held by the gate below), two read the catalog (never held).
+            String path = i < 4 ? "/api/v1/platforms/L" + i + "/observations?indicator=tax_revenue" : "/api/v1/platforms/L" + i;
+            int platform = i;
+            Thread loop = new Thread(() -> {
+                Api client = new Api(port);   // a client of its own: its own keep-alive connection
+                while (!stop.get()) {
+                    long started = System.nanoTime();
+                    try {
+                        Api.Response r = client.get(path, ADMIN);
+                        boolean expected = r.status() != 200 || (platform < 4
+                                ? r.array("observations").size() == QUARTERS
+                                && r.array("observations").getJsonObject(0).getInteger("value") == 1000 + platform
+                                : ("L" + platform).equals(r.json().getString("code")));
+                        outcomes.add(new Outcome(path, started, System.nanoTime(), r.status(), null, expected));
+                    } catch (RuntimeException e) {
+                        Throwable cause = e.getCause() == null ? e : e.getCause();
+                        outcomes.add(new Outcome(path, started, System.nanoTime(), 0, cause.getClass().getSimpleName(), true));
+                        if (cause instanceof java.net.ConnectException) return;   // refused: the server is gone
+                    }
+                }
+            }, "load-" + i);
+            loop.start();
+            loops.add(loop);
+        }
+        await(() -> outcomes.size() >= 200, "the readers are running");
+
+        List<CompletableFuture<Api.Response>> feeds = new ArrayList<>();
+        Api.Response[] lateFeed = {null};
+        Throwable[] lateFeedFailure = {null};
+        long t0;
+        long refusedAt;
+        try (Connection gate = TestDatabase.connect(db); Statement s = gate.createStatement()) {
+            // Hold the feeds inside their transactions (key buckets) and the observation reads (the current table).
+            gate.setAutoCommit(false);
+            s.execute("SELECT pg_advisory_xact_lock(23130, b) FROM generate_series(0, 63) AS b");
+            s.execute("LOCK TABLE observation_current IN ACCESS EXCLUSIVE MODE");
+            for (String[] indicators : feedIndicators) {
+                String csv = feed("L", platforms, indicators);
+                feeds.add(CompletableFuture.supplyAsync(() -> new Api(port).feed(ADMIN, csv, null)));
+            }
+            await(() -> waiting(db, "advisory' AND classid = 23130") == 3
+                    && waiting(db, "relation' AND relation = 'observation_current'::regclass") >= 4, "three feeds and four reads in flight");
+
+            t0 = System.nanoTime();
+            service.destroy();   // SIGTERM
+            // The server stops accepting: a new client is refused (the gate still holds the requests in flight).
+            await(() -> {
+                try {
+                    new Api(port).probe("/health", java.time.Duration.ofSeconds(1));
+                    return false;
+                } catch (RuntimeException e) {
+                    return e.getCause() instanceof java.net.ConnectException;
+                }
+            }, "new connections are refused");
+            refusedAt = System.nanoTime();
+            assertTrue(feeds.stream().noneMatch(CompletableFuture::isDone), "the feeds were still in flight");
+            try {
+                lateFeed[0] = new Api(port).feed(ADMIN, feed("L", 5, new String[]{"tax_revenue"}).replace(",100", ",900"), null);
+            } catch (RuntimeException e) {
+                lateFeedFailure[0] = e.getCause();
+            }
+            gate.rollback();   // let the requests in flight finish
+        }
+        for (int i = 0; i < feeds.size(); i++) {
+            Api.Response r = feeds.get(i).get();
+            assertEquals(201, r.status(), "feed " + i + " in flight at the signal: " + r);
+            assertEquals(feedRows, r.json().getInteger("inserted"));
+        }
+        assertTrue(service.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "exited within 10 s of the signal");
+        double exitSeconds = (System.nanoTime() - t0) / 1e9;
+        stop.set(true);
+        for (Thread loop : loops) loop.join(10_000);
+
+        assertTrue(lateFeed[0] == null && lateFeedFailure[0] instanceof java.net.ConnectException,
+                "a feed sent after the server stopped accepting is refused: " + lateFeed[0] + " " + lateFeedFailure[0]);
+        List<Outcome> all = new ArrayList<>(outcomes);
+        List<Outcome> before = all.stream().filter(o -> o.startedNanos() < t0).toList();
+        List<Outcome> after = all.stream().filter(o -> o.startedNanos() >= t0).toList();
+        for (Outcome o : all) {
+            assertTrue(o.status() == 0 || o.status() == 200 || o.status() == 503, "never a 500 or another error: " + o);
+            assertTrue(o.bodyAsExpected(), "a 200 carries the right data: " + o);
+        }
+        for (Outcome o : before) assertEquals(200, o.status(), "requests started before the signal are answered: " + o);
+        long readsInFlight = before.stream().filter(o -> o.what().contains("observations") && o.endedNanos() > refusedAt).count();
+        assertEquals(4, readsInFlight, "the four held reads were in flight at the signal and answered after it");
+        // Once the server stopped accepting, nothing new is served: refused, or a connection closed under the client.
+        for (Outcome o : all) {
+            if (o.startedNanos() > refusedAt) assertTrue(o.status() == 0 || o.status() == 503, "served after the server stopped accepting: " + o);
+        }
+        assertTrue(after.stream().anyMatch(o -> o.status() == 0), "requests after the signal were refused");
+        java.util.Map<String, Long> afterByOutcome = new java.util.TreeMap<>();
+        for (Outcome o : after) afterByOutcome.merge(o.status() == 0 ? o.failure() : String.valueOf(o.status()), 1L, Long::sum);
+
+        assertEquals(4, scalar(db, "SELECT count(*) FROM feed"), "the seed feed and the three in flight, nothing else");
+        assertEquals(3, scalar(db, "SELECT count(*) FROM feed WHERE rows = " + feedRows + " AND inserted = " + feedRows));
+        assertEquals(10 * QUARTERS + 3L * feedRows, scalar(db, "SELECT count(*) FROM observation_version"), "each feed stored once, wholly");
+        assertEquals(10 * QUARTERS + 3L * feedRows, scalar(db, "SELECT count(*) FROM observation_current"));
+        assertEquals(143, service.exitValue(), "the JVM's exit status after SIGTERM and a clean shutdown");
+        String serviceLog = Files.readString(log);
+        assertTrue(serviceLog.contains("ZoneWatch stopped"), serviceLog);
+        assertFalse(serviceLog.contains("Unhandled failure"), "no request failed with a 500, answered or not: " + serviceLog);
+        System.out.printf("SIGTERM under load: 3 feeds and 4 reads in flight, %d GETs answered before the signal; new connections refused"
+                        + " %d ms after the signal; exited %.2f s after it with status %d; requests started after the signal: %s%n",
+                before.size(), (refusedAt - t0) / 1_000_000, exitSeconds, service.exitValue(), afterByOutcome);
+        new File(log.toString()).delete();
+    }
+
+    private static long waiting(DbTarget db, String lockCondition) {
+        try {
+            return scalar(db, "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = '" + lockCondition);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
+            Thread.onSpinWait();
+        }
     }
 }
