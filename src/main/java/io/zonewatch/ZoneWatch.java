@@ -6,12 +6,9 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.zonewatch.alerts.AlertService;
 import io.zonewatch.alerts.AlertWorker;
 import io.zonewatch.alerts.DefaultRules;
@@ -23,6 +20,7 @@ import io.zonewatch.config.Config;
 import io.zonewatch.db.DbTarget;
 import io.zonewatch.db.EmbeddedDatabase;
 import io.zonewatch.db.Migrations;
+import io.zonewatch.db.Pools;
 import io.zonewatch.demo.DemoLoader;
 import io.zonewatch.http.ApiVerticle;
 import io.zonewatch.ingest.FeedService;
@@ -111,20 +109,9 @@ public final class ZoneWatch implements AutoCloseable {
                             .setJvmMetricsEnabled(true)))
                     .withMetrics(new MicrometerMetricsFactory(registry))
                     .build();
-            Pool pool = PgBuilder.pool()
-                    .with(new PoolOptions()
-                            .setMaxSize(config.dbPoolSize())
-                            .setName("zonewatch")
-                            .setShared(false)
-                            .setConnectionTimeout(config.dbConnectTimeoutMillis())
-                            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
-                            .setMaxWaitQueueSize(4096))
-                    .with(new NetClientOptions().setConnectTimeout(config.dbConnectTimeoutMillis()))
-                    .connectingTo(target.connectOptions())
-                    .using(vertx)
-                    .build();
+            Pool pool = Pools.create(vertx, target, config, Pools.background(config));
             Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion,
-                    new TokenService(pool), new io.zonewatch.catalog.IndicatorCache());
+                    new TokenService(pool), new io.zonewatch.catalog.IndicatorCache(), target);
 
             CatalogRepository catalog = new CatalogRepository(pool);
             await(catalog.seedDefaults(DefaultCatalog.load()));

@@ -16,6 +16,7 @@ import io.zonewatch.auth.TokenRoutes;
 import io.zonewatch.auth.TokenService;
 import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.catalog.CatalogRoutes;
+import io.zonewatch.db.Pools;
 import io.zonewatch.ingest.FeedRoutes;
 import io.zonewatch.ingest.FeedService;
 import io.zonewatch.observations.ObservationRoutes;
@@ -29,13 +30,15 @@ import io.zonewatch.ranking.SchemeRepository;
 
 /**
  * The HTTP front: wires each feature's routes, authentication and error mapping. Deployed in
- * several instances (one per event loop); instances share nothing but the pool and the registry.
+ * several instances (one per event loop), each with its own connection pool on its own loop; they
+ * share the registry, the token service and the indicator cache.
  */
 public final class ApiVerticle extends VerticleBase {
     private final Services services;
     private final int port;
     private HttpServer server;
     private Router router;
+    private io.vertx.sqlclient.Pool pool;
 
     public ApiVerticle(Services services, int port) {
         this.services = services;
@@ -44,6 +47,8 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        // Created here, on this instance's event loop, so that its connections live on the same loop.
+        pool = Pools.create(vertx, services.database(), services.config(), Pools.perHttpInstance(services.config()));
         router = router();
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(services.config().httpHost())
@@ -55,8 +60,10 @@ public final class ApiVerticle extends VerticleBase {
     /** Stops accepting connections, lets in-flight requests finish (up to the configured timeout). */
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture()
+        Future<?> drained = server == null ? Future.succeededFuture()
                 : server.shutdown(services.config().shutdownTimeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        // The pool closes only once the requests in flight have finished with it.
+        return drained.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
     }
 
     /** The endpoints this verticle serves, as "METHOD /path/{param}" (the OpenAPI test compares them). */
@@ -77,7 +84,6 @@ public final class ApiVerticle extends VerticleBase {
 
     Router router() {
         Router router = Router.router(vertx);
-        var pool = services.pool();
         TokenService tokens = services.tokens();
         AuthHandler auth = new AuthHandler(tokens);
         CatalogRepository catalog = new CatalogRepository(pool, services.indicators());
