@@ -501,4 +501,21 @@ class FeedApiTest {
         assertEquals(1, service.scalar("SELECT count(*) FROM audit_log WHERE action = 'feed.submit' AND subject = 'feed:"
                 + r.json().getLong("feedId") + "' AND actor = 'test bureau'"));
     }
+
+    @Test
+    void feedsAndTheVersionHistoryCannotBeRemovedOrRewritten() throws java.sql.SQLException {
+        Api.Response r = api.feed(bureau, HEADER + "FB,tax_revenue,2018Q1,7,,,\n", null);
+        assertEquals(201, r.status(), r.toString());
+        long feed = r.json().getLong("feedId");
+        try (java.sql.Connection c = io.zonewatch.testing.TestDatabase.connect(service.db); java.sql.Statement s = c.createStatement()) {
+            for (String sql : List.of("DELETE FROM feed WHERE id = " + feed, "TRUNCATE feed CASCADE",
+                    "UPDATE observation_version SET value = 8 WHERE feed_id = " + feed,
+                    "DELETE FROM observation_version WHERE feed_id = " + feed, "TRUNCATE observation_version")) {
+                java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> s.execute(sql), sql);
+                assertTrue(e.getMessage().contains("append-only"), e.getMessage());
+            }
+        }
+        assertEquals(1, service.scalar("SELECT count(*) FROM observation_version WHERE feed_id = " + feed));
+        assertEquals(1, service.scalar("SELECT count(*) FROM feed WHERE id = " + feed));
+    }
 }
