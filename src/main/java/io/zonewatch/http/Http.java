@@ -40,6 +40,11 @@ public final class Http {
 
     public static void send(RoutingContext ctx, int status, Object value) {
         if (ctx.response().ended() || ctx.response().closed()) return;
+        if (value instanceof io.vertx.core.buffer.Buffer bytes) {
+            // JSON the handler already wrote as bytes.
+            ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(bytes);
+            return;
+        }
         String body = value instanceof JsonObject o ? o.encode()
                 : value instanceof JsonArray a ? a.encode()
                 : value == null ? "{}" : value.toString();

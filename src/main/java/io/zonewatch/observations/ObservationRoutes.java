@@ -1,8 +1,6 @@
 package io.zonewatch.observations;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.zonewatch.auth.Principal;
@@ -42,7 +40,7 @@ public final class ObservationRoutes {
                 .handler(Http.json(200, this::read));
     }
 
-    private Future<JsonObject> read(RoutingContext ctx) {
+    private Future<io.vertx.core.buffer.Buffer> read(RoutingContext ctx) {
         String code = Http.codeParam(ctx, "code");
         Principal who = principal(ctx);
         if (!who.maySee(code)) throw ApiException.forbidden();
@@ -60,23 +58,7 @@ public final class ObservationRoutes {
                 if (list == null) {
                     throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
                 }
-                JsonArray out = new JsonArray();
-                for (ObservationService.Observation o : list) {
-                    out.add(new JsonObject()
-                            .put("indicator", o.indicator().code())
-                            .put("period", o.period().toString())
-                            // Stored values are exact decimals; derived ones are 16-digit quotients, sent as doubles.
-                            .put("value", o.indicator().derived() ? (Object) o.value().value().doubleValue() : o.value().value())
-                            .put("unit", o.indicator().unit())
-                            .put("status", o.value().status())
-                            .put("derived", o.indicator().derived())
-                            .put("revision", o.value().revision())
-                            .put("feedId", o.value().feedId()));
-                }
-                return new JsonObject()
-                        .put("platform", code)
-                        .put("asOf", asOf == null ? null : asOf.toInstant().toString())
-                        .put("observations", out);
+                return ObservationJson.write(code, asOf, list);
             });
         });
     }

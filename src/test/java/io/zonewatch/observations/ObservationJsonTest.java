@@ -1,0 +1,42 @@
+package io.zonewatch.observations;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.zonewatch.catalog.DefaultCatalog;
+import io.zonewatch.catalog.Indicator;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The observations answer is written as bytes; it must be the JSON the object tree used to encode to. */
+class ObservationJsonTest {
+    private final Map<String, Indicator> catalog = DefaultCatalog.load().indicators().stream()
+            .collect(Collectors.toMap(Indicator::code, Function.identity()));
+
+    @Test
+    void writesTheSameJsonAsTheObjectTree() {
+        Indicator tax = catalog.get("tax_revenue"), perMu = catalog.get("tax_per_mu");
+        List<ObservationService.Observation> list = List.of(
+                new ObservationService.Observation(tax, Period.parse("2025Q1"), new ObservationValue(new BigDecimal("1200.50"), "A", 3, 42L)),
+                new ObservationService.Observation(perMu, Period.parse("2025Q1"), new ObservationValue(new BigDecimal("0.000012345678901234"), "P", null, null)));
+        OffsetDateTime asOf = OffsetDateTime.of(2025, 3, 1, 10, 0, 0, 0, ZoneOffset.ofHours(8));
+
+        JsonObject expected = new JsonObject().put("platform", "ZJ-\"1\"").put("asOf", "2025-03-01T02:00:00Z").put("observations", new JsonArray()
+                .add(new JsonObject().put("indicator", "tax_revenue").put("period", "2025Q1").put("value", new BigDecimal("1200.50"))
+                        .put("unit", tax.unit()).put("status", "A").put("derived", false).put("revision", 3).put("feedId", 42L))
+                .add(new JsonObject().put("indicator", "tax_per_mu").put("period", "2025Q1").put("value", 0.000012345678901234)
+                        .put("unit", perMu.unit()).put("status", "P").put("derived", true).put("revision", null).put("feedId", null)));
+        String written = ObservationJson.write("ZJ-\"1\"", asOf, list).toString();
+        assertEquals(expected.encode(), written);
+        assertEquals(expected, new JsonObject(written));
+        assertEquals("{\"platform\":\"X\",\"asOf\":null,\"observations\":[]}", ObservationJson.write("X", null, List.of()).toString());
+    }
+}
