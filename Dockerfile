@@ -44,8 +44,13 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
 
 # The entrypoint only exports ZONEWATCH_GRAFANA_TOKEN from $GRAFANA_TOKEN_FILE when that is set
 # (docker-compose.yml), then execs java, so java is PID 1 and receives SIGTERM for the graceful
-# shutdown. Heap: 70 % of the container's memory limit; an OutOfMemoryError ends the process so
-# the restart policy brings up a clean one.
+# shutdown. Memory: the benchmarks' profile (bench/RESULTS.md: peak RSS under 512 MiB through a
+# million-row feed, its warning evaluation and the read benchmarks): heap half the container's
+# limit (320 MiB of docker-compose.yml's 640 MiB), bounded metaspace and code cache, two malloc
+# arenas instead of eight per core. An OutOfMemoryError ends the process so the restart policy
+# brings up a clean one.
+ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["/opt/zonewatch/zonewatch-entrypoint.sh", "java", \
-    "-XX:MaxRAMPercentage=70.0", "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8", \
+    "-XX:MaxRAMPercentage=50.0", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=64m", \
+    "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8", \
     "-jar", "/opt/zonewatch/zonewatch.jar"]

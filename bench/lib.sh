@@ -3,6 +3,9 @@
 # svc, TOKEN; defines as_pg, psql, start_postgres, start_service.
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 TOKEN=zw_bench_admin_token_0123456789abcdefghij
+# The container's memory profile (Dockerfile: heap half of docker-compose.yml's 640 MiB limit, with
+# MALLOC_ARENA_MAX=2), unless ZONEWATCH_BENCH_JAVA_OPTS says otherwise.
+JAVA_MEMORY_PROFILE="-Xmx320m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m"
 svc=""
 
 build() {
@@ -36,7 +39,7 @@ start_service() {
     env ZONEWATCH_DB_URL="postgresql://postgres@127.0.0.1:$port/postgres" ZONEWATCH_HTTP_PORT="$http" \
         ZONEWATCH_ADMIN_TOKEN="$TOKEN" ZONEWATCH_MAX_FEED_BYTES=$((256 << 20)) ZONEWATCH_RANKING_SCHEDULE_S=0 \
         ZONEWATCH_ALERT_SWEEP_S=0 "$@" \
-        java ${ZONEWATCH_BENCH_JAVA_OPTS:--Xmx360m -XX:+UseSerialGC} -jar target/zonewatch.jar > "$work/service.log" 2>&1 &
+        MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} java ${ZONEWATCH_BENCH_JAVA_OPTS:-$JAVA_MEMORY_PROFILE} -jar target/zonewatch.jar > "$work/service.log" 2>&1 &
     svc=$!
     for _ in $(seq 1 120); do curl -sf -m 2 "http://127.0.0.1:$http/ready" >/dev/null && return 0; sleep 0.5; done
     echo "the service did not become ready:" >&2

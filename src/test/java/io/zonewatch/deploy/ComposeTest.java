@@ -312,6 +312,25 @@ class ComposeTest {
         assertEquals(List.of("zonewatch:" + port), targets, "Prometheus scrapes the zonewatch service on its port");
     }
 
+    /** The container runs with the memory profile the benchmarks measured (bench/lib.sh, bench/RESULTS.md). */
+    @Test
+    void theContainerHasTheBenchmarkedMemoryProfile() throws IOException {
+        String d = Files.readString(Path.of("Dockerfile"));
+        String lib = Files.readString(Path.of("bench/lib.sh"));
+        Matcher limit = Pattern.compile("^(\\d+)m$").matcher(services.path("zonewatch").path("mem_limit").asText());
+        assertTrue(limit.find(), "a memory limit in MiB on the zonewatch service");
+        Matcher percent = Pattern.compile("-XX:MaxRAMPercentage=([\\d.]+)").matcher(d);
+        assertTrue(percent.find());
+        long heap = Math.round(Integer.parseInt(limit.group(1)) * Double.parseDouble(percent.group(1)) / 100);
+        Matcher profile = Pattern.compile("JAVA_MEMORY_PROFILE=\"([^\"]*)\"").matcher(lib);
+        assertTrue(profile.find(), "bench/lib.sh names its JVM memory profile");
+        assertTrue(profile.group(1).contains("-Xmx" + heap + "m"), "the benchmarks' heap is the container's: " + heap + " MiB");
+        for (String option : profile.group(1).split(" ")) {
+            if (!option.startsWith("-Xmx")) assertTrue(d.contains("\"" + option + "\""), "the Dockerfile runs java with " + option);
+        }
+        assertTrue(d.contains("ENV MALLOC_ARENA_MAX=2") && lib.contains("MALLOC_ARENA_MAX:-2"), "two malloc arenas in both");
+    }
+
     @Test
     void dockerfileBuildsInTwoStagesAndRunsAsANonRootUser() throws IOException {
         String d = Files.readString(Path.of("Dockerfile"));
