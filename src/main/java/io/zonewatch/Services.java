@@ -6,6 +6,7 @@ import io.zonewatch.auth.TokenService;
 import io.zonewatch.catalog.IndicatorCache;
 import io.zonewatch.config.Config;
 import io.zonewatch.db.DbTarget;
+import io.zonewatch.ingest.FeedAdmission;
 import io.zonewatch.ops.ServiceMetrics;
 
 import java.time.Clock;
@@ -14,9 +15,9 @@ import java.time.Clock;
  * What every verticle instance shares: configuration, the background pool (each HTTP instance makes
  * its own request pool to {@code database}, see Pools), the metrics registry, the clock, the token
  * service (one token cache per process, so a revocation reaches every event loop at once) and the
- * indicator cache (likewise).
+ * indicator cache (likewise), and the bound on feed bodies held in memory at once.
  */
 public record Services(Config config, Pool pool, PrometheusMeterRegistry registry, ServiceMetrics metrics,
                        Clock clock, String schemaVersion, TokenService tokens, IndicatorCache indicators,
-                       DbTarget database) {
+                       DbTarget database, FeedAdmission feedAdmission) {
 }

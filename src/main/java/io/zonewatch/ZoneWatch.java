@@ -111,7 +111,8 @@ public final class ZoneWatch implements AutoCloseable {
                     .build();
             Pool pool = Pools.create(vertx, target, config, Pools.background(config));
             Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion,
-                    new TokenService(pool), new io.zonewatch.catalog.IndicatorCache(), target);
+                    new TokenService(pool), new io.zonewatch.catalog.IndicatorCache(), target,
+                    new io.zonewatch.ingest.FeedAdmission(config.feedMemoryBytes(), registry));
 
             CatalogRepository catalog = new CatalogRepository(pool);
             await(catalog.seedDefaults(DefaultCatalog.load()));

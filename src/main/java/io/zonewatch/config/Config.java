@@ -23,6 +23,7 @@ public record Config(
         Optional<String> grafanaToken,
         boolean demo,
         long maxFeedBytes,
+        long feedMemoryBytes,
         long maxBodyBytes,
         int shutdownTimeoutSeconds,
         int rankingScheduleSeconds,
@@ -46,6 +47,7 @@ public record Config(
     public static final String GRAFANA_TOKEN = "ZONEWATCH_GRAFANA_TOKEN";
     public static final String DEMO = "ZONEWATCH_DEMO";
     public static final String MAX_FEED_BYTES = "ZONEWATCH_MAX_FEED_BYTES";
+    public static final String FEED_MEMORY_BYTES = "ZONEWATCH_FEED_MEMORY_BYTES";
     public static final String MAX_BODY_BYTES = "ZONEWATCH_MAX_BODY_BYTES";
     public static final String SHUTDOWN_TIMEOUT_S = "ZONEWATCH_SHUTDOWN_TIMEOUT_S";
     public static final String RANKING_SCHEDULE_S = "ZONEWATCH_RANKING_SCHEDULE_S";
@@ -61,6 +63,12 @@ public record Config(
 
     public static Config from(Map<String, String> env) {
         Reader r = new Reader(env);
+        long maxFeedBytes = r.longValue(MAX_FEED_BYTES, 64L << 20, 1024, 1L << 34);
+        long feedMemoryBytes = r.longValue(FEED_MEMORY_BYTES, maxFeedBytes, 1024, 1L << 36);
+        if (feedMemoryBytes < maxFeedBytes) {
+            throw new IllegalArgumentException(FEED_MEMORY_BYTES + " (" + feedMemoryBytes + ") must be at least "
+                    + MAX_FEED_BYTES + " (" + maxFeedBytes + "), or the largest feed could never be received");
+        }
         return new Config(
                 r.integer(HTTP_PORT, 8080, 0, 65535),
                 r.string(HTTP_HOST).orElse("0.0.0.0"),
@@ -75,7 +83,8 @@ public record Config(
                 r.string(GRAFANA_URL),
                 r.string(GRAFANA_TOKEN),
                 r.bool(DEMO, false),
-                r.longValue(MAX_FEED_BYTES, 64L << 20, 1024, 1L << 34),
+                maxFeedBytes,
+                feedMemoryBytes,
                 r.longValue(MAX_BODY_BYTES, 4L << 20, 1024, 1L << 30),
                 r.integer(SHUTDOWN_TIMEOUT_S, 10, 0, 600),
                 r.integer(RANKING_SCHEDULE_S, 300, 0, 86_400),

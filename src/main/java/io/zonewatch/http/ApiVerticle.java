@@ -100,7 +100,7 @@ public final class ApiVerticle extends VerticleBase {
         });
         router.route(Http.API + "/*").handler(auth.authenticate());
         // Feeds read their own (larger, streamed) body; everything else gets the small default limit.
-        new FeedRoutes(feeds, pool, services.config().maxFeedBytes()).mount(router);
+        new FeedRoutes(feeds, pool, services.config().maxFeedBytes(), services.feedAdmission()).mount(router);
         router.route(Http.API + "/*").handler(BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes()));
         new TokenRoutes(tokens).mount(router);
         new ObservationRoutes(catalog, new ObservationService(pool)).mount(router);

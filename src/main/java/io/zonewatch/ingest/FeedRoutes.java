@@ -21,18 +21,21 @@ public final class FeedRoutes {
     private final FeedService feeds;
     private final Pool pool;
     private final long maxFeedBytes;
+    private final FeedAdmission admission;
 
-    public FeedRoutes(FeedService feeds, Pool pool, long maxFeedBytes) {
+    public FeedRoutes(FeedService feeds, Pool pool, long maxFeedBytes, FeedAdmission admission) {
         this.feeds = feeds;
         this.pool = pool;
         this.maxFeedBytes = maxFeedBytes;
+        this.admission = admission;
     }
 
     public void mount(Router router) {
         // Role and format are checked on a route of their own, before the body (up to the feed limit) is read.
         router.post(Http.API + "/feeds")
                 .handler(allow(Role.BUREAU, Role.ADMIN))
-                .handler(this::checkContentType);
+                .handler(this::checkContentType)
+                .handler(this::admit);
         router.post(Http.API + "/feeds")
                 .handler(BodyHandler.create(false).setBodyLimit(maxFeedBytes))
                 .handler(this::submit);
@@ -60,6 +63,31 @@ public final class FeedRoutes {
                     "unsupported charset; send utf-8, gb18030 or gbk"));
             return;
         }
+        ctx.next();
+    }
+
+    /**
+     * Reserves the body's size (its Content-Length, or the feed limit when it is sent chunked) in the
+     * process's feed memory until the answer is sent; refuses with 503 when that is taken now.
+     */
+    private void admit(RoutingContext ctx) {
+        long declared = maxFeedBytes;
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null) {
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                declared = maxFeedBytes;
+            }
+        }
+        // A body over the limit is refused with 413 by the body handler; it never takes more than the limit.
+        long bytes = Math.max(0, Math.min(declared, maxFeedBytes));
+        if (!admission.tryReserve(bytes)) {
+            ctx.fail(new ApiException(503, "feeds_busy", "其他报送正在接收中，内存已满；请稍后重试（见 Retry-After）",
+                    "other feeds are being received and their memory is in use; retry later (see Retry-After)"));
+            return;
+        }
+        ctx.addEndHandler(done -> admission.release(bytes));
         ctx.next();
     }
 

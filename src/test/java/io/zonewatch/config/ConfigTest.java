@@ -43,5 +43,10 @@ class ConfigTest {
         assertTrue(e.getMessage().contains(Config.HTTP_PORT));
         assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of(Config.HTTP_PORT, "70000")));
         assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of(Config.DEMO, "perhaps")));
+        IllegalArgumentException memory = assertThrows(IllegalArgumentException.class,
+                () -> Config.from(Map.of(Config.MAX_FEED_BYTES, "2048", Config.FEED_MEMORY_BYTES, "1024")));
+        org.junit.jupiter.api.Assertions.assertTrue(memory.getMessage().contains(Config.FEED_MEMORY_BYTES), memory.getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals(2048, Config.from(Map.of(Config.MAX_FEED_BYTES, "2048")).feedMemoryBytes(),
+                "by default one largest feed at a time");
     }
 }
