@@ -18,7 +18,9 @@ start_service ZONEWATCH_DB_POOL_SIZE=$POOL
 api -X POST "http://127.0.0.1:$http/api/v1/platforms" -H 'Content-Type: text/csv' --data-binary @"$DATA/platforms.csv" >/dev/null
 for y in 2024 2025; do
     api -X POST "http://127.0.0.1:$http/api/v1/feeds" -H 'Content-Type: text/csv' --data-binary @"$DATA/feeds/$y.csv" >/dev/null
+    t0=$(date +%s.%N)
     run=$(api -X POST "http://127.0.0.1:$http/api/v1/rankings/$y/runs?scheme=mu_benefit" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])')
+    echo "year-end ranking $y, 10,000 platforms, end to end over HTTP (incl. the 10,000-row table answered): $(python3 -c "import time; print(f'{time.time() - $t0:.2f}')") s" | tee -a "$work/ranking-runs.txt"
     api -X POST "http://127.0.0.1:$http/api/v1/rankings/$y/runs/$run/publish" >/dev/null
 done
 psql -c "VACUUM ANALYZE"
@@ -46,6 +48,8 @@ LUA
 done
 rss=$(awk '/VmHWM/ {print $2}' /proc/$svc/status)
 
+grep "ranking run" "$work/service.log" | sed 's/^.*RankingService - /  service log: /' >> "$work/ranking-runs.txt" || true
+cat "$work/ranking-runs.txt"
 python3 - "$work" "$rss" "$POOL" <<'PY'
 import re, sys
 work, rss, pool = sys.argv[1], int(sys.argv[2]), sys.argv[3]
