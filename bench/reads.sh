@@ -41,7 +41,8 @@ request = function()
 end
 LUA
     java -cp target/bench-classes:target/classes io.zonewatch.bench.PgbenchScripts $endpoint > "$work/$endpoint.sql"
-    wrk -t2 -c64 -d5s -s "$work/$endpoint.lua" "http://127.0.0.1:$http" >/dev/null    # warm-up
+    # Warm-up until the JIT has settled (on two shared cores C2 keeps compiling for ~20 s).
+    wrk -t2 -c64 -d20s -s "$work/$endpoint.lua" "http://127.0.0.1:$http" >/dev/null
     wrk -t2 -c64 -d"${SECONDS_RUN}s" --latency -s "$work/$endpoint.lua" "http://127.0.0.1:$http" > "$work/$endpoint.wrk"
     PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres "$pg_bin/pgbench" -n -M prepared -c $POOL -j 2 -T "$SECONDS_RUN" \
         "${vars[@]}" -f "$work/$endpoint.sql" postgres > "$work/$endpoint.pgbench" 2>&1
