@@ -6,17 +6,22 @@ import io.zonewatch.catalog.Indicator;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The observations answer, written straight to bytes. Building a JsonObject per value and encoding
  * the tree took a third of the endpoint's CPU (a year of one platform is ~100 values); the parts of
- * an entry that depend only on its indicator (code, unit, derived) are escaped once per indicator.
+ * an entry that depend only on its indicator (code, unit, derived) are escaped once per indicator
+ * definition and kept; the rest (periods, numbers, status codes) is ASCII, copied char for byte.
  * The output is byte for byte what the object tree encoded to (ObservationJsonTest).
  */
 final class ObservationJson {
+    /** Per indicator definition (a changed unit is a new key); bounded, cleared if definitions churn. */
+    private static final Map<Indicator, Fragments> FRAGMENTS = new ConcurrentHashMap<>();
+
     private ObservationJson() {
     }
 
@@ -31,25 +36,62 @@ final class ObservationJson {
     }
 
     static Buffer write(String platform, OffsetDateTime asOf, List<ObservationService.Observation> list) {
-        Buffer out = Buffer.buffer(96 + list.size() * 150);
-        out.appendString("{\"platform\":" + quoted(platform) + ",\"asOf\":"
+        if (FRAGMENTS.size() > 1_000) FRAGMENTS.clear();
+        Bytes out = new Bytes(96 + list.size() * 150);
+        out.utf8("{\"platform\":" + quoted(platform) + ",\"asOf\":"
                 + (asOf == null ? "null" : quoted(asOf.toInstant().toString())) + ",\"observations\":[");
-        Map<Indicator, Fragments> fragments = new IdentityHashMap<>();
         boolean first = true;
         for (ObservationService.Observation o : list) {
-            Fragments f = fragments.computeIfAbsent(o.indicator(), Fragments::of);
+            Fragments f = FRAGMENTS.computeIfAbsent(o.indicator(), Fragments::of);
             ObservationValue v = o.value();
-            if (!first) out.appendByte((byte) ',');
+            if (!first) out.ascii(",");
             first = false;
-            out.appendBytes(f.beforePeriod()).appendString(o.period().toString()).appendString("\",\"value\":");
+            out.bytes(f.beforePeriod()).ascii(o.period().toString()).ascii("\",\"value\":");
             // Stored values are exact decimals; derived ones are 16-digit quotients, sent as doubles.
-            out.appendString(o.indicator().derived() ? number(v.value().doubleValue()) : v.value().toString());
-            out.appendBytes(f.beforeStatus()).appendString(v.status()).appendBytes(f.beforeRevision())
-                    .appendString(v.revision() == null ? "null" : v.revision().toString())
-                    .appendString(",\"feedId\":").appendString(v.feedId() == null ? "null" : v.feedId().toString())
-                    .appendByte((byte) '}');
+            out.ascii(o.indicator().derived() ? number(v.value().doubleValue()) : v.value().toString());
+            out.bytes(f.beforeStatus()).ascii(v.status()).bytes(f.beforeRevision())
+                    .ascii(v.revision() == null ? "null" : v.revision().toString())
+                    .ascii(",\"feedId\":").ascii(v.feedId() == null ? "null" : v.feedId().toString())
+                    .ascii("}");
         }
-        return out.appendString("]}");
+        return out.ascii("]}").toBuffer();
+    }
+
+    /** A growable byte array: Vert.x's Buffer.appendString encodes through a temporary array per call. */
+    private static final class Bytes {
+        private byte[] buf;
+        private int size;
+
+        Bytes(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void room(int n) {
+            if (size + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+        }
+
+        Bytes bytes(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+            return this;
+        }
+
+        /** Only for text known to be ASCII (periods, numbers, status codes, punctuation). */
+        Bytes ascii(String s) {
+            int n = s.length();
+            room(n);
+            for (int i = 0; i < n; i++) buf[size++] = (byte) s.charAt(i);
+            return this;
+        }
+
+        Bytes utf8(String s) {
+            return bytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Buffer toBuffer() {
+            return Buffer.buffer(Arrays.copyOf(buf, size));
+        }
     }
 
     /** As Jackson writes a double: Double.toString, non-finite values as quoted strings. */
