@@ -20,7 +20,7 @@ for y in 2024 2025; do
     api -X POST "http://127.0.0.1:$http/api/v1/feeds" -H 'Content-Type: text/csv' --data-binary @"$DATA/feeds/$y.csv" >/dev/null
     t0=$(date +%s.%N)
     run=$(api -X POST "http://127.0.0.1:$http/api/v1/rankings/$y/runs?scheme=mu_benefit" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])')
-    echo "year-end ranking $y, 10,000 platforms, end to end over HTTP (incl. the 10,000-row table answered): $(python3 -c "import time; print(f'{time.time() - $t0:.2f}')") s" | tee -a "$work/ranking-runs.txt"
+    echo "year-end ranking $y, 10,000 platforms, end to end over HTTP (incl. the 10,000-row table answered): $(python3 -c "import time; print(f'{time.time() - $t0:.2f}')") s" >> "$work/ranking-runs.txt"
     api -X POST "http://127.0.0.1:$http/api/v1/rankings/$y/runs/$run/publish" >/dev/null
 done
 psql -c "VACUUM ANALYZE"
