@@ -5,7 +5,7 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 TOKEN=zw_bench_admin_token_0123456789abcdefghij
 # The container's memory profile (Dockerfile: heap half of docker-compose.yml's 640 MiB limit, with
 # MALLOC_ARENA_MAX=2), unless ZONEWATCH_BENCH_JAVA_OPTS says otherwise.
-JAVA_MEMORY_PROFILE="-Xmx320m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m"
+JAVA_MEMORY_PROFILE="-Xmx320m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:TrimNativeHeapInterval=5000"
 svc=""
 
 build() {
