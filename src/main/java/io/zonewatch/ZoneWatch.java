@@ -15,12 +15,14 @@ import io.zonewatch.alerts.DefaultRules;
 import io.zonewatch.alerts.GrafanaNotifier;
 import io.zonewatch.auth.TokenService;
 import io.zonewatch.catalog.CatalogRepository;
+import io.zonewatch.catalog.IndicatorCache;
 import io.zonewatch.catalog.DefaultCatalog;
 import io.zonewatch.config.Config;
 import io.zonewatch.db.DbTarget;
 import io.zonewatch.db.EmbeddedDatabase;
 import io.zonewatch.db.Migrations;
 import io.zonewatch.db.Pools;
+import io.zonewatch.ingest.FeedAdmission;
 import io.zonewatch.demo.DemoLoader;
 import io.zonewatch.http.ApiVerticle;
 import io.zonewatch.ingest.FeedService;
@@ -111,8 +113,8 @@ public final class ZoneWatch implements AutoCloseable {
                     .build();
             Pool pool = Pools.create(vertx, target, config, Pools.background(config));
             Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion,
-                    new TokenService(pool), new io.zonewatch.catalog.IndicatorCache(), target,
-                    new io.zonewatch.ingest.FeedAdmission(config.feedMemoryBytes(), registry));
+                    new TokenService(pool), new IndicatorCache(), target,
+                    new FeedAdmission(config.feedMemoryBytes(), registry));
 
             CatalogRepository catalog = new CatalogRepository(pool);
             await(catalog.seedDefaults(DefaultCatalog.load()));

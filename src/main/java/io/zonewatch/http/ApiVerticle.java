@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
 import io.zonewatch.Services;
 import io.zonewatch.alerts.AlertRoutes;
 import io.zonewatch.alerts.AlertService;
@@ -38,7 +39,7 @@ public final class ApiVerticle extends VerticleBase {
     private final int port;
     private HttpServer server;
     private Router router;
-    private io.vertx.sqlclient.Pool pool;
+    private Pool pool;
 
     public ApiVerticle(Services services, int port) {
         this.services = services;

@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.junit5.VertxExtension;
 import io.zonewatch.config.Config;
+import io.zonewatch.testing.Ports;
 import io.zonewatch.db.DbTarget;
 import io.zonewatch.testing.TestService;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -95,9 +95,7 @@ class GrafanaNotifierTest {
     @BeforeEach
     void start(Vertx vertx) throws Exception {
         this.vertx = vertx;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = Ports.free();
         grafana = new FakeGrafana();
         service = startService(TestService.start(env(), CLOCK).db);
     }

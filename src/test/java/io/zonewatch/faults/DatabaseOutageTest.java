@@ -1,6 +1,7 @@
 package io.zonewatch.faults;
 
 import io.zonewatch.ZoneWatch;
+import io.zonewatch.testing.Ports;
 import io.zonewatch.config.Config;
 import io.zonewatch.testing.Api;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -32,10 +32,7 @@ class DatabaseOutageTest {
 
     @Test
     void requestsFailFastWhileTheDatabaseIsDownAndTheServiceRecoversByItself() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         EmbeddedPostgres pg = startPostgres(port);
         ZoneWatch service = ZoneWatch.start(Config.from(Map.of(
                 Config.DB_URL, "postgresql://postgres@localhost:" + port + "/postgres",

@@ -1,13 +1,13 @@
 package io.zonewatch.faults;
 
 import io.zonewatch.testing.Api;
+import io.zonewatch.testing.Ports;
 import io.zonewatch.testing.TestDatabase;
 import io.zonewatch.db.DbTarget;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -92,10 +92,7 @@ class KillDuringFeedTest {
     @Test
     void aFeedKilledMidWriteIsWhollyAbsentAndGoesInOnceWhenResent() throws Exception {
         DbTarget db = TestDatabase.newDatabase();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         Path log = Files.createTempFile("zonewatch-kill", ".log");
         String[] indicators = {"tax_revenue", "industrial_output", "industrial_value_added", "operating_revenue",
                 "energy_consumption", "employees", "land_area", "rd_expenditure", "fixed_asset_investment", "cod_emissions"};
@@ -156,10 +153,7 @@ class KillDuringFeedTest {
     @Test
     void sigtermLetsTheRequestInFlightFinishAndExitsWithinTenSeconds() throws Exception {
         DbTarget db = TestDatabase.newDatabase();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         Path log = Files.createTempFile("zonewatch-term", ".log");
         String platforms = platforms("T", 1_000);
         String feed = feed("T", 1_000, new String[]{"tax_revenue", "industrial_output", "operating_revenue", "employees", "land_area"});
@@ -206,10 +200,7 @@ class KillDuringFeedTest {
     @Test
     void sigtermUnderLoadFinishesRequestsInFlightRefusesLaterOnesAndExits() throws Exception {
         DbTarget db = TestDatabase.newDatabase();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         Path log = Files.createTempFile("zonewatch-load", ".log");
         int platforms = 300;
         String[][] feedIndicators = {{"industrial_output", "operating_revenue"}, {"employees", "land_area"}, {"rd_expenditure", "cod_emissions"}};
