@@ -111,7 +111,7 @@ public final class ZoneWatch implements AutoCloseable {
                             .setJvmMetricsEnabled(true)))
                     .withMetrics(new MicrometerMetricsFactory(registry))
                     .build();
-            Pool pool = Pools.create(vertx, target, config, Pools.background(config));
+            Pool pool = Pools.create(vertx, target, config, Pools.background(config), "background");
             Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion,
                     new TokenService(pool), new IndicatorCache(), target,
                     new FeedAdmission(config.feedMemoryBytes(), registry));

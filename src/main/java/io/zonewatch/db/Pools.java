@@ -16,7 +16,11 @@ import java.util.concurrent.TimeUnit;
  * of the read path's throughput. Background work (schedule, warnings, Grafana, tokens) has another.
  */
 public final class Pools {
-    /** Every pool carries this name, so the metrics of all of them add up under one label. */
+    /**
+     * Pool names start with this: each pool needs a name of its own (meters of two pools with one name
+     * are registered once, so all but the first pool went missing from /metrics); dashboards and
+     * alerts add them up with pool_name=~"zonewatch.*".
+     */
     public static final String NAME = "zonewatch";
 
     private Pools() {
@@ -33,11 +37,11 @@ public final class Pools {
     }
 
     /** A pool whose connections live on the calling context's event loop (call it from the verticle that uses it). */
-    public static Pool create(Vertx vertx, DbTarget target, Config config, int size) {
+    public static Pool create(Vertx vertx, DbTarget target, Config config, int size, String name) {
         return PgBuilder.pool()
                 .with(new PoolOptions()
                         .setMaxSize(size)
-                        .setName(NAME)
+                        .setName(NAME + "-" + name)
                         .setShared(false)
                         .setConnectionTimeout(config.dbConnectTimeoutMillis())
                         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)

@@ -49,7 +49,8 @@ public final class ApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         // Created here, on this instance's event loop, so that its connections live on the same loop.
-        pool = Pools.create(vertx, services.database(), services.config(), Pools.perHttpInstance(services.config()));
+        pool = Pools.create(vertx, services.database(), services.config(), Pools.perHttpInstance(services.config()),
+                "http-" + Thread.currentThread().getName().replaceAll("\\D", ""));
         router = router();
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(services.config().httpHost())

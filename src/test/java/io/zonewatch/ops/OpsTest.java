@@ -80,6 +80,10 @@ class OpsTest {
         assertTrue(text.contains("zonewatch_feed_processing_seconds_count{format=\"csv\"}"));
         assertTrue(text.contains("vertx_http_server_requests_total"), "HTTP server metrics");
         assertTrue(text.contains("vertx_pool_"), "pool metrics");
+        // Every pool is exported under a name of its own: the background pool and each event loop's.
+        assertTrue(text.contains("vertx_pool_in_use{pool_name=\"zonewatch-background\",pool_type=\"sql\"}"), "background pool");
+        assertTrue(java.util.regex.Pattern.compile("vertx_pool_in_use\\{pool_name=\"zonewatch-http-\\d+\",pool_type=\"sql\"\\}")
+                .matcher(text).find(), "request pools");
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
     }
 
