@@ -14,11 +14,14 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>{@code platforms.csv} for POST /api/v1/platforms;</li>
  *   <li>{@code feeds/YYYY.csv}, one feed file per year (480,000 rows each), for POST /api/v1/feeds;</li>
+ *   <li>with {@code --targets}: {@code targets/YYYY.csv}, annual targets (年度目标) for POST /api/v1/targets of every
+ *       year but the first: each platform's previous annual (Q4) value of six flows plus 6 % (energy 3 % less),
+ *       as the demo sets them (60,000 rows a year);</li>
  *   <li>with {@code --rows N}: {@code ingest-N.csv}, the first N rows as one feed, and
  *       {@code ingest-N.copy}, the same rows in the column layout of {@code observation_current} for
  *       {@code psql \copy}, the ingest benchmark's baseline.</li>
  * </ul>
- * Usage: {@code java io.zonewatch.bench.NationalData DIR [--platforms 10000] [--years 20] [--rows 1000000] [--no-years]}
+ * Usage: {@code java io.zonewatch.bench.NationalData DIR [--platforms 10000] [--years 20] [--rows 1000000] [--no-years] [--targets]}
  */
 public final class NationalData {
     static final String[] INDICATORS = {"fixed_asset_investment", "industrial_output", "industrial_value_added",
@@ -28,18 +31,22 @@ public final class NationalData {
     static final String[] LEVELS = {"national", "provincial", "municipal", "county"};
     static final double[] SEASON = {0.23, 0.48, 0.74, 1.0};
     static final int LAST_YEAR = 2025;
+    /** Flows with annual targets, as in the demo: investment, output, value added, revenue, tax, energy. */
+    static final int[] TARGET_INDICATORS = {0, 1, 2, 3, 4, 7};
 
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "bench/data");
         int platforms = 10_000, years = 20;
         long rows = 0;
         boolean yearFiles = true;
+        boolean targets = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--platforms" -> platforms = Integer.parseInt(args[++i]);
                 case "--years" -> years = Integer.parseInt(args[++i]);
                 case "--rows" -> rows = Long.parseLong(args[++i]);
                 case "--no-years" -> yearFiles = false;
+                case "--targets" -> targets = true;
                 default -> throw new IllegalArgumentException(args[i]);
             }
         }
@@ -60,6 +67,21 @@ public final class NationalData {
                             for (int i = 0; i < INDICATORS.length; i++) {
                                 w.write(code(p) + "," + INDICATORS[i] + "," + y + "Q" + q + "," + value(p, i, y, q, firstYear) + "\n");
                             }
+                        }
+                    }
+                }
+            }
+        }
+        if (targets) {
+            Files.createDirectories(dir.resolve("targets"));
+            for (int y = firstYear + 1; y <= LAST_YEAR; y++) {
+                try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("targets/" + y + ".csv"), StandardCharsets.UTF_8)) {
+                    w.write("platform_code,indicator_code,year,value\n");
+                    for (int p = 0; p < platforms; p++) {
+                        for (int i : TARGET_INDICATORS) {
+                            double last = Double.parseDouble(value(p, i, y - 1, 4, firstYear));
+                            double t = Math.round(last * (i == 7 ? 0.97 : 1.06) * 100) / 100.0;
+                            w.write(code(p) + "," + INDICATORS[i] + "," + y + "," + String.format(Locale.ROOT, "%.2f", t) + "\n");
                         }
                     }
                 }

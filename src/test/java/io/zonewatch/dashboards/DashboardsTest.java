@@ -1,8 +1,6 @@
 package io.zonewatch.dashboards;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.zonewatch.config.Config;
 import io.zonewatch.dashboards.GrafanaSql.TimeRange;
 import io.zonewatch.dashboards.GrafanaSql.Variable;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -43,6 +39,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static io.zonewatch.dashboards.DashboardQueries.dashboard;
+import static io.zonewatch.dashboards.DashboardQueries.dataSourceUid;
+import static io.zonewatch.dashboards.DashboardQueries.expand;
+import static io.zonewatch.dashboards.DashboardQueries.panels;
+import static io.zonewatch.dashboards.DashboardQueries.scopeLabel;
+import static io.zonewatch.dashboards.DashboardQueries.scopes;
+import static io.zonewatch.dashboards.DashboardQueries.timescaledbFlag;
+import static io.zonewatch.dashboards.DashboardQueries.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -56,19 +60,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * metrics that {@code /metrics} exports; the provisioning files agree with each other.
  */
 class DashboardsTest {
-    private static final Path DIR = Path.of("dashboards");
-    private static final Path PROVISIONING = DIR.resolve("provisioning");
-    private static final String PG_UID = "zonewatch-timescaledb";
+    private static final Path DIR = DashboardQueries.DIR;
+    private static final String PG_UID = DashboardQueries.PG_UID;
     private static final String PG_TYPE = "grafana-postgresql-datasource";
-    private static final String PROM_UID = "zonewatch-prometheus";
+    private static final String PROM_UID = DashboardQueries.PROM_UID;
     private static final String EXPR_UID = "__expr__";
     private static final Set<String> GRAFANA_UIDS = Set.of("-- Grafana --", "grafana");
-    private static final Map<String, String> DASHBOARDS = new TreeMap<>(Map.of(
-            "leaders-overview.json", "zw-leaders",
-            "platform-detail.json", "zw-platform",
-            "indicator-monitor.json", "zw-indicator",
-            "data-submission.json", "zw-submission",
-            "service-health.json", "zw-service"));
+    private static final Map<String, String> DASHBOARDS = DashboardQueries.DASHBOARDS;
 
     /**
      * The dashboards' time range in this test: from the demo's first quarter (2016Q1) to the end of today,
@@ -76,11 +74,6 @@ class DashboardsTest {
      */
     private static final TimeRange RANGE = new TimeRange(Instant.parse("2016-01-01T00:00:00Z"),
             LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-    /** Grafana's auto interval ($__interval) for a ten-year range on a wide panel is about a day. */
-    private static final Duration INTERVAL = Duration.ofDays(1);
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private static TestService service;
     private static final List<Timing> TIMINGS = Collections.synchronizedList(new ArrayList<>());
@@ -176,7 +169,7 @@ class DashboardsTest {
     private static final Pattern CTE = Pattern.compile("(?i)\\b([a-z_]\\w*)\\s+AS\\s*\\(");
 
     /** Reporting views only, a time filter on panels, no $__timeGroup (no calendar quarters), no comments. */
-    private static List<String> sqlProblems(String where, String sql, boolean panel) {
+    static List<String> sqlProblems(String where, String sql, boolean panel) {
         List<String> problems = new ArrayList<>();
         if (panel && !sql.contains("$__timeFilter(")) problems.add(where + ": no $__timeFilter");
         if (sql.contains("$__timeGroup")) {
@@ -229,7 +222,10 @@ class DashboardsTest {
         try (Connection c = reader()) {
             for (String file : DASHBOARDS.keySet()) {
                 JsonNode d = dashboard(file);
-                Map<String, Variable> vars = resolveVariables(file, d, c, timescaledb, problems);
+                Map<String, Variable> vars = DashboardQueries.resolveVariables(file, d, sql -> {
+                    Result r = run(c, sql);
+                    return new DashboardQueries.Rows(r.columns(), r.rows());
+                }, RANGE, timescaledb, problems, null, null);
                 for (JsonNode p : panels(d)) {
                     for (JsonNode t : p.path("targets")) {
                         if (!dataSourceUid(p, t).equals(PG_UID)) continue;
@@ -274,99 +270,6 @@ class DashboardsTest {
             SQLException denied = assertThrows(SQLException.class, () -> run(c, "SELECT count(*) FROM alert"));
             assertTrue(denied.getMessage().contains("permission denied"), denied.getMessage());
         }
-    }
-
-    /** Variables in order, each query run with the ones before it; the selection is the current value or the first. */
-    private static Map<String, Variable> resolveVariables(String file, JsonNode d, Connection c, boolean timescaledb,
-                                                          List<String> problems) {
-        Map<String, Variable> vars = new LinkedHashMap<>();
-        for (JsonNode v : d.path("templating").path("list")) {
-            String name = v.path("name").asText();
-            String where = file + " / variable " + name;
-            List<String> values = new ArrayList<>();
-            List<String> texts = new ArrayList<>();
-            String type = v.path("type").asText();
-            if (type.equals("custom")) {
-                Matcher m = Pattern.compile("(?:\\\\,|[^,])+").matcher(v.path("query").asText());
-                while (m.find()) {
-                    String option = m.group().replace("\\,", ",");
-                    Matcher kv = Pattern.compile("^\\s*(.+)\\s:\\s(.+)$").matcher(option);
-                    texts.add(kv.matches() ? kv.group(1).trim() : option.trim());
-                    values.add(kv.matches() ? kv.group(2).trim() : option.trim());
-                }
-            } else if (type.equals("query") && v.path("datasource").path("uid").asText().equals(PG_UID)) {
-                String query = v.path("query").isObject() ? v.path("query").path("rawSql").asText() : v.path("query").asText();
-                problems.addAll(sqlProblems(where, query, false));
-                try {
-                    Result r = run(c, expand(query, vars, RANGE, timescaledb));
-                    int value = r.columns().contains("__value") ? r.columns().indexOf("__value") : 0;
-                    int text = r.columns().contains("__text") ? r.columns().indexOf("__text") : value;
-                    for (List<Object> row : r.rows()) {
-                        values.add(String.valueOf(row.get(value)));
-                        texts.add(String.valueOf(row.get(text)));
-                    }
-                } catch (SQLException | RuntimeException e) {
-                    problems.add(where + ": " + e.getMessage());
-                    continue;
-                }
-            } else if (type.equals("query") && v.path("datasource").path("uid").asText().equals(PROM_UID)) {
-                continue; // Prometheus label values: checked with the PromQL queries, never used in SQL
-            } else {
-                problems.add(where + ": variable type not checked here: " + type);
-                continue;
-            }
-            if (values.isEmpty()) {
-                problems.add(where + ": no values on the demo data");
-                continue;
-            }
-            boolean multi = v.path("multi").asBoolean();
-            boolean includeAll = v.path("includeAll").asBoolean();
-            List<String> current = new ArrayList<>();
-            JsonNode cur = v.path("current").path("value");
-            if (cur.isArray()) cur.forEach(x -> current.add(x.asText()));
-            else if (!cur.isMissingNode() && !cur.asText().isEmpty()) current.add(cur.asText());
-            List<Integer> selected = new ArrayList<>();
-            if (current.contains("$__all")) {
-                if (!includeAll) problems.add(where + ": All selected without includeAll");
-                for (int i = 0; i < values.size(); i++) selected.add(i);
-            } else if (!current.isEmpty()) {
-                for (String s : current) {
-                    if (values.contains(s)) selected.add(values.indexOf(s));
-                    else problems.add(where + ": the default " + s + " is not among its values " + values);
-                }
-            }
-            if (selected.isEmpty()) selected.add(0);
-            vars.put(name, new Variable(name, selected.stream().map(values::get).toList(),
-                    selected.stream().map(texts::get).toList(), multi, includeAll, multi));
-        }
-        return vars;
-    }
-
-    /** A repeated panel runs once per value of its variable, which it sees as one plain value. */
-    private static List<Map<String, Variable>> scopes(JsonNode panel, Map<String, Variable> vars) {
-        String repeat = panel.path("repeat").asText();
-        if (repeat.isEmpty()) return List.of(vars);
-        Variable v = vars.get(repeat);
-        assertNotNull(v, panel.path("title").asText() + ": repeats over an unknown variable " + repeat);
-        List<Map<String, Variable>> scopes = new ArrayList<>();
-        for (int i = 0; i < v.values().size(); i++) {
-            Map<String, Variable> scope = new LinkedHashMap<>(vars);
-            scope.put(repeat, v.scoped(i));
-            scopes.add(scope);
-        }
-        return scopes;
-    }
-
-    private static String scopeLabel(JsonNode panel, Map<String, Variable> scope) {
-        String repeat = panel.path("repeat").asText();
-        return repeat.isEmpty() ? "" : " [" + repeat + "=" + scope.get(repeat).values().get(0) + "]";
-    }
-
-    private static String expand(String sql, Map<String, Variable> vars, TimeRange range, boolean timescaledb) {
-        String expanded = GrafanaSql.expandMacros(GrafanaSql.interpolateVariables(sql, vars), range, timescaledb, INTERVAL);
-        Matcher left = Pattern.compile("\\$\\{?\\w+|\\[\\[\\w+").matcher(expanded);
-        if (left.find()) throw new IllegalStateException("unresolved variable or macro " + left.group() + " in\n" + expanded);
-        return expanded;
     }
 
     private static List<String> timeColumnProblems(String where, Result r, boolean needsValue) {
@@ -725,39 +628,6 @@ class DashboardsTest {
         }
     }
 
-    private static boolean timescaledbFlag() {
-        for (JsonNode ds : yaml("datasources/zonewatch.yaml").path("datasources")) {
-            if (ds.path("uid").asText().equals(PG_UID)) return ds.path("jsonData").path("timescaledb").asBoolean();
-        }
-        throw new AssertionError("no " + PG_UID);
-    }
-
-    private static JsonNode dashboard(String file) {
-        try {
-            return JSON.readTree(DIR.resolve(file).toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(file, e);
-        }
-    }
-
-    private static JsonNode yaml(String file) {
-        try {
-            return YAML.readTree(PROVISIONING.resolve(file).toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(file, e);
-        }
-    }
-
-    /** Panels, including those inside rows. */
-    private static List<JsonNode> panels(JsonNode dashboard) {
-        List<JsonNode> all = new ArrayList<>();
-        for (JsonNode p : dashboard.path("panels")) {
-            all.add(p);
-            p.path("panels").forEach(all::add);
-        }
-        return all;
-    }
-
     private static List<String> variableNames(JsonNode d) {
         List<String> names = new ArrayList<>();
         d.path("templating").path("list").forEach(v -> names.add(v.path("name").asText()));
@@ -778,11 +648,6 @@ class DashboardsTest {
             }
         }
         return false;
-    }
-
-    private static String dataSourceUid(JsonNode panel, JsonNode target) {
-        JsonNode ds = target.has("datasource") ? target.path("datasource") : panel.path("datasource");
-        return ds.isObject() ? ds.path("uid").asText() : ds.asText();
     }
 
     private record DataSourceRef(String path, JsonNode node, boolean inAnnotations) {
