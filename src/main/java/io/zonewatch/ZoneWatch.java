@@ -32,6 +32,7 @@ import io.zonewatch.ranking.DefaultSchemes;
 import io.zonewatch.ranking.RankingScheduler;
 import io.zonewatch.ranking.RankingService;
 import io.zonewatch.ranking.SchemeRepository;
+import io.zonewatch.reporting.ReportingWorker;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -142,6 +143,7 @@ public final class ZoneWatch implements AutoCloseable {
             await(vertx.deployVerticle(scheduler));
             AlertWorker alertWorker = new AlertWorker(pool, alerts, services.metrics(), config.alertSweepSeconds());
             await(vertx.deployVerticle(alertWorker));
+            await(vertx.deployVerticle(new ReportingWorker(pool, config.alertSweepSeconds())));
             GrafanaNotifier grafana = null;
             if (config.grafanaUrl().isPresent() && config.grafanaToken().isPresent()) {
                 grafana = new GrafanaNotifier(pool, services.metrics(), config.grafanaUrl().get(), config.grafanaToken().get(),

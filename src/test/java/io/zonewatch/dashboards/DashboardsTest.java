@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.zonewatch.config.Config;
 import io.zonewatch.dashboards.GrafanaSql.TimeRange;
 import io.zonewatch.dashboards.GrafanaSql.Variable;
+import io.zonewatch.reporting.ReportingWorker;
 import io.zonewatch.testing.TestDatabase;
 import io.zonewatch.testing.TestService;
 import org.junit.jupiter.api.AfterAll;
@@ -87,6 +88,8 @@ class DashboardsTest {
         service.evaluateAlerts();
         service.zoneWatch.alerts().sweepMissing().toCompletionStage().toCompletableFuture().join();
         service.zoneWatch.alertWorker().refreshGauges().toCompletionStage().toCompletableFuture().join();
+        // The per-quarter summaries the indicator and submission panels read (the worker does this after each feed).
+        service.zoneWatch.vertx().eventBus().request(ReportingWorker.REFRESH, "").toCompletionStage().toCompletableFuture().join();
         // Planner statistics, as autovacuum has them shortly after a load, so the timings mean something.
         TestDatabase.execute(service.db, "ANALYZE");
     }
