@@ -75,7 +75,7 @@ stop_all() {
 # Work the service still does after the last answer: warning evaluation of feeds and published runs,
 # and the dashboards' per-quarter summaries (io.zonewatch.reporting.ReportingWorker).
 pending() {
-    local summaries=0   # a schema before V5 has no summaries
+    local summaries=0   # a schema before V8 has no summaries
     [ "$(psql -c "SELECT to_regclass('reporting_refreshed_feed') IS NOT NULL")" = t ] && summaries="(SELECT count(*) FROM feed f
         WHERE f.status <> 'rejected' AND NOT EXISTS (SELECT 1 FROM reporting_refreshed_feed r WHERE r.feed_id = f.id))"
     psql -c "SELECT (SELECT count(*) FROM feed WHERE status <> 'rejected' AND alerts_evaluated_at IS NULL)

@@ -1,6 +1,6 @@
 package io.zonewatch.reporting;
 
-/** The statements that keep the dashboards' per-quarter summaries (sql/V5__reporting_summaries.sql). */
+/** The statements that keep the dashboards' per-quarter summaries (sql/V8__reporting_summaries.sql). */
 final class ReportingSql {
     private ReportingSql() {
     }
