@@ -8,7 +8,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonewatch.catalog.DefaultCatalog;
+import io.zonewatch.catalog.Indicator;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Random;
+import java.util.TreeMap;
 
 import static io.zonewatch.testing.TestService.ADMIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,6 +108,87 @@ class ObservationApiTest {
         assertEquals("fixed_asset_investment", growth.getJsonObject(0).getString("indicator"), "catalog order");
         assertEquals(3, read("indicator=fixed_asset_investment,fixed_asset_investment_growth").size());
     }
+
+    /**
+     * Over four years of seeded values with every status, zeros and gaps: the stored values come back as the
+     * exact decimals stored, and the derived ones are DerivedIndicators' 16-digit values (what the ranking
+     * and the warning rules use), with the weakest input's status, for the current state and as of an instant.
+     */
+    @Test
+    void storedValuesAreExactAndDerivedOnesThoseOfTheRanking() {
+        service.platforms("OX,派生区,provincial,etdz,台州市,,,\n");
+        List<Indicator> catalog = DefaultCatalog.load().indicators();
+        Random random = new Random(20261122);
+        Map<String, NavigableMap<Period, ObservationValue>> base = new HashMap<>();
+        StringBuilder csv = new StringBuilder("platform_code,indicator_code,period,value,status\n");
+        String[] statuses = {"A", "A", "A", "P", "E", "B"};
+        for (Indicator ind : catalog) {
+            if (ind.derived()) continue;
+            for (int year = 2021; year <= 2024; year++) {
+                for (int q = 1; q <= 4; q++) {
+                    if (random.nextInt(12) == 0) continue;                         // a gap
+                    BigDecimal value = random.nextInt(20) == 0 ? BigDecimal.ZERO     // a zero denominator
+                            : BigDecimal.valueOf(random.nextInt(1_000_000) + 1, random.nextInt(4)).stripTrailingZeros();
+                    if (value.scale() < 0) value = value.setScale(0);
+                    String status = statuses[random.nextInt(statuses.length)];
+                    Period period = new Period(year, q);
+                    csv.append("OX,").append(ind.code()).append(',').append(period).append(',')
+                            .append(value.toPlainString()).append(',').append(status).append('\n');
+                    base.computeIfAbsent(ind.code(), k -> new TreeMap<>()).put(period, new ObservationValue(value, status, 1, null));
+                }
+            }
+        }
+        Api.Response fed = api.feed(ADMIN, csv.toString(), "mode=lenient");
+        assertEquals(201, fed.status(), fed.toString());
+
+        // The stored base values, read back.
+        Map<String, NavigableMap<Period, ObservationValue>> stored = new HashMap<>();
+        for (JsonNode o : observations("from=2021Q1&to=2024Q4")) {
+            if (o.get("derived").asBoolean()) continue;
+            Period period = Period.parse(o.get("period").asText());
+            BigDecimal value = o.get("value").decimalValue();
+            ObservationValue sent = base.get(o.get("indicator").asText()).get(period);
+            assertEquals(sent.value().toPlainString(), value.toPlainString(), o + ": the stored decimal, exactly");
+            assertEquals(sent.status(), o.get("status").asText());
+            stored.computeIfAbsent(o.get("indicator").asText(), k -> new TreeMap<>()).put(period, new ObservationValue(value, sent.status(), 1, null));
+        }
+        assertEquals(base.values().stream().mapToInt(Map::size).sum(), stored.values().stream().mapToInt(Map::size).sum(), "every seeded row stored");
+
+        Map<String, ObservationValue> expected = new TreeMap<>();
+        Period from = Period.parse("2022Q1"), to = Period.parse("2024Q4");
+        for (Indicator ind : catalog) {
+            if (ind.derived()) DerivedIndicators.compute(ind, stored).subMap(from, true, to, true)
+                    .forEach((p, v) -> expected.put(ind.code() + "@" + p, v));
+        }
+        for (Indicator ind : catalog) {
+            if (ind.derived()) assertTrue(expected.keySet().stream().anyMatch(k -> k.startsWith(ind.code() + "@")), ind.code() + " has values");
+        }
+        for (String asOf : List.of("", "&asOf=2099-01-01")) {
+            Map<String, JsonNode> actual = new TreeMap<>();
+            for (JsonNode o : observations("from=2022Q1&to=2024Q4" + asOf)) {
+                if (o.get("derived").asBoolean()) actual.put(o.get("indicator").asText() + "@" + o.get("period").asText(), o);
+            }
+            assertEquals(expected.keySet(), actual.keySet(), "the same derived keys" + asOf);
+            expected.forEach((key, want) -> {
+                JsonNode got = actual.get(key);
+                assertEquals(want.status(), got.get("status").asText(), key);
+                BigDecimal value = got.get("value").decimalValue();
+                assertEquals(0, want.value().compareTo(value), key + ": " + want.value() + " vs " + value);
+            });
+        }
+    }
+
+    private static JsonNode observations(String query) {
+        Api.Response r = api.get("/api/v1/platforms/OX/observations?" + query, ADMIN);
+        assertEquals(200, r.status(), r.toString());
+        try {
+            return MAPPER.readTree(r.text()).get("observations");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(r.text(), e);
+        }
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     @Test
     void badQueriesAreClientErrors() {

@@ -15,8 +15,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The observations answer is written as bytes; it must be the JSON the object tree used to encode to. */
+/** The observations answer is written as bytes; it must be the JSON an object tree encodes to. */
 class ObservationJsonTest {
     private final Map<String, Indicator> catalog = DefaultCatalog.load().indicators().stream()
             .collect(Collectors.toMap(Indicator::code, Function.identity()));
@@ -32,11 +33,22 @@ class ObservationJsonTest {
         JsonObject expected = new JsonObject().put("platform", "ZJ-\"1\"").put("asOf", "2025-03-01T02:00:00Z").put("observations", new JsonArray()
                 .add(new JsonObject().put("indicator", "tax_revenue").put("period", "2025Q1").put("value", new BigDecimal("1200.50"))
                         .put("unit", tax.unit()).put("status", "A").put("derived", false).put("revision", 3).put("feedId", 42L))
-                .add(new JsonObject().put("indicator", "tax_per_mu").put("period", "2025Q1").put("value", 0.000012345678901234)
+                .add(new JsonObject().put("indicator", "tax_per_mu").put("period", "2025Q1").put("value", new BigDecimal("0.000012345678901234"))
                         .put("unit", perMu.unit()).put("status", "P").put("derived", true).put("revision", null).put("feedId", null)));
         String written = ObservationJson.write("ZJ-\"1\"", asOf, list).toString();
         assertEquals(expected.encode(), written);
         assertEquals(expected, new JsonObject(written));
         assertEquals("{\"platform\":\"X\",\"asOf\":null,\"observations\":[]}", ObservationJson.write("X", null, List.of()).toString());
+    }
+
+    @Test
+    void derivedValuesAreWrittenWithoutAnExponent() {
+        Indicator perMu = catalog.get("tax_per_mu");
+        // 16-digit quotients as DerivedIndicators computes them; BigDecimal.toString would write 8E+3 and 1.234E-9.
+        String written = ObservationJson.write("X", null, List.of(
+                new ObservationService.Observation(perMu, Period.parse("2025Q1"), new ObservationValue(new BigDecimal("8E+3"), "A", null, null)),
+                new ObservationService.Observation(perMu, Period.parse("2025Q2"), new ObservationValue(new BigDecimal("1.234E-9"), "A", null, null)))).toString();
+        assertTrue(written.contains("\"value\":8000,"), written);
+        assertTrue(written.contains("\"value\":0.000000001234,"), written);
     }
 }
