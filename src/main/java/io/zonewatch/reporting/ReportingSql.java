@@ -41,6 +41,14 @@ final class ReportingSql {
     /** First and last quarter with values: the range a full refresh covers. */
     static final String PERIOD_RANGE = "SELECT min(period) AS first, max(period) AS last FROM observation_current";
 
+    /**
+     * For the indicator refresh's transaction. It aggregates whole quarters, so hash joins are right; but it
+     * runs right after a feed commits, before autovacuum has analysed the new quarter, and with statistics
+     * that say the quarter is empty the planner chose nested loops over its 480,000 national rows: the
+     * statement that takes 10 s ran for over 11 minutes (bench/RESULTS.md, Dashboards).
+     */
+    static final String HASH_JOINS_ONLY = "SET LOCAL enable_nestloop = off";
+
     static final String DELETE_INDICATOR_QUARTERS = "DELETE FROM reporting_indicator_quarter WHERE period = ANY($1::date[])";
     static final String DELETE_YOY_FALLS = "DELETE FROM reporting_indicator_yoy_fall WHERE period = ANY($1::date[])";
     /**

@@ -175,6 +175,7 @@ public final class ReportingWorker extends VerticleBase {
         LocalDate[] periods = quarters.toArray(new LocalDate[0]);
         LocalDate[] yearBefore = quarters.stream().map(q -> q.minusYears(1)).toArray(LocalDate[]::new);
         return pool.withTransaction(conn -> conn.query(ReportingSql.LOCK).execute()
+                .compose(v -> conn.query(ReportingSql.HASH_JOINS_ONLY).execute())
                 .compose(v -> conn.preparedQuery(ReportingSql.DELETE_INDICATOR_QUARTERS).execute(Tuple.tuple().addArrayOfLocalDate(periods)))
                 .compose(v -> conn.preparedQuery(ReportingSql.DELETE_YOY_FALLS).execute(Tuple.tuple().addArrayOfLocalDate(periods)))
                 .compose(v -> conn.preparedQuery(ReportingSql.INSERT_INDICATOR_QUARTERS).execute(Tuple.tuple().addArrayOfLocalDate(periods).addArrayOfLocalDate(yearBefore)))
