@@ -108,7 +108,8 @@ public final class ReportingWorker extends VerticleBase {
         return pool.withTransaction(conn -> conn.query(ReportingSql.LOCK).execute()
                         .compose(v -> plan(conn)))
                 .compose(plan -> {
-                    Future<Void> chain = Future.succeededFuture();
+                    Future<Void> chain = plan.feeds().isEmpty() ? Future.succeededFuture()
+                            : pool.query(ReportingSql.ANALYZE_VALUES).execute().mapEmpty();
                     for (List<LocalDate> chunk : chunks(plan.indicatorQuarters(), INDICATOR_CHUNK)) {
                         chain = chain.compose(v -> refreshIndicatorQuarters(chunk));
                     }
@@ -175,7 +176,6 @@ public final class ReportingWorker extends VerticleBase {
         LocalDate[] periods = quarters.toArray(new LocalDate[0]);
         LocalDate[] yearBefore = quarters.stream().map(q -> q.minusYears(1)).toArray(LocalDate[]::new);
         return pool.withTransaction(conn -> conn.query(ReportingSql.LOCK).execute()
-                .compose(v -> conn.query(ReportingSql.HASH_JOINS_ONLY).execute())
                 .compose(v -> conn.preparedQuery(ReportingSql.DELETE_INDICATOR_QUARTERS).execute(Tuple.tuple().addArrayOfLocalDate(periods)))
                 .compose(v -> conn.preparedQuery(ReportingSql.DELETE_YOY_FALLS).execute(Tuple.tuple().addArrayOfLocalDate(periods)))
                 .compose(v -> conn.preparedQuery(ReportingSql.INSERT_INDICATOR_QUARTERS).execute(Tuple.tuple().addArrayOfLocalDate(periods).addArrayOfLocalDate(yearBefore)))

@@ -114,10 +114,17 @@ class ReportingSummariesTest {
                 S03,tax_revenue,2026Q1,80
                 """;
         assertEquals(201, service.api.feed(ADMIN, revisions, null).status());
+        String statisticsCurrent = "SELECT count(*) FROM pg_class WHERE relname = 'observation_current'"
+                + " AND reltuples = (SELECT count(*) FROM observation_current)";
+        boolean hypertable = service.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'") > 0;
+        if (!hypertable) assertEquals(0, service.scalar(statisticsCurrent), "three new rows, not analysed yet");
         double before = service.scalar("SELECT round(p90) FROM reporting.indicator_distribution WHERE indicator_code = 'tax_revenue' AND period = '2024-07-01'");
         JsonObject round = refresh(service);
         assertEquals(1, round.getInteger("feeds"), round.encode());
         assertFalse(round.getBoolean("full"));
+        // A round with new feeds analyses the values first, so the refresh is planned with the new quarter
+        // in the statistics (on a hypertable the rows and their statistics are the chunks').
+        if (!hypertable) assertEquals(1, service.scalar(statisticsCurrent), "analysed by the round");
         double after = service.scalar("SELECT round(p90) FROM reporting.indicator_distribution WHERE indicator_code = 'tax_revenue' AND period = '2024-07-01'");
         assertTrue(after > before, "the revised maximum moves the 90th percentile: " + before + " -> " + after);
         assertAgree();
