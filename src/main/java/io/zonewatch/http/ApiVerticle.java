@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.zonewatch.Services;
 import io.zonewatch.alerts.AlertRoutes;
 import io.zonewatch.alerts.AlertService;
@@ -31,7 +32,8 @@ import io.zonewatch.ranking.SchemeRepository;
 
 /**
  * The HTTP front: wires each feature's routes, authentication and error mapping. Deployed in
- * several instances (one per event loop), each with its own connection pool on its own loop; they
+ * several instances (one per event loop), each with its own connection pool and pipelined read client
+ * on its own loop (the ranking and observation reads use the latter); they
  * share the registry, the token service and the indicator cache.
  */
 public final class ApiVerticle extends VerticleBase {
@@ -40,6 +42,7 @@ public final class ApiVerticle extends VerticleBase {
     private HttpServer server;
     private Router router;
     private Pool pool;
+    private SqlClient reads;
 
     public ApiVerticle(Services services, int port) {
         this.services = services;
@@ -49,8 +52,9 @@ public final class ApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         // Created here, on this instance's event loop, so that its connections live on the same loop.
-        pool = Pools.create(vertx, services.database(), services.config(), Pools.perHttpInstance(services.config()),
-                "http-" + Thread.currentThread().getName().replaceAll("\\D", ""));
+        String loop = Thread.currentThread().getName().replaceAll("\\D", "");
+        pool = Pools.create(vertx, services.database(), services.config(), Pools.perHttpInstance(services.config()), "http-" + loop);
+        reads = Pools.createReads(vertx, services.database(), services.config(), Pools.readsPerHttpInstance(services.config()), "reads-" + loop);
         router = router();
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(services.config().httpHost())
@@ -64,8 +68,9 @@ public final class ApiVerticle extends VerticleBase {
     public Future<?> stop() {
         Future<?> drained = server == null ? Future.succeededFuture()
                 : server.shutdown(services.config().shutdownTimeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        // The pool closes only once the requests in flight have finished with it.
-        return drained.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+        // The pools close only once the requests in flight have finished with them.
+        return drained.eventually(() -> Future.join(pool == null ? Future.succeededFuture() : pool.close(),
+                reads == null ? Future.succeededFuture() : reads.close()));
     }
 
     /** The endpoints this verticle serves, as "METHOD /path/{param}" (the OpenAPI test compares them). */
@@ -105,13 +110,13 @@ public final class ApiVerticle extends VerticleBase {
         new FeedRoutes(feeds, pool, services.config().maxFeedBytes(), services.feedAdmission()).mount(router);
         router.route(Http.API + "/*").handler(BodyHandler.create(false).setBodyLimit(services.config().maxBodyBytes()));
         new TokenRoutes(tokens).mount(router);
-        new ObservationRoutes(catalog, new ObservationService(pool)).mount(router);
+        new ObservationRoutes(catalog, new ObservationService(reads)).mount(router);
         new CatalogRoutes(catalog).mount(router);
         new AlertRoutes(pool).mount(router);
         new RuleSettingRoutes(pool).mount(router);
         new TargetRoutes(pool, new AlertService(vertx, pool, services.metrics(), services.clock())).mount(router);
         new RankingRoutes(catalog, new SchemeRepository(pool), new RankingService(vertx, pool, services.clock()),
-                new RankingViews(pool)).mount(router);
+                new RankingViews(reads)).mount(router);
 
         router.route().failureHandler(Failures::handle);
         router.errorHandler(404, Failures::handle);

@@ -1,7 +1,7 @@
 package io.zonewatch.observations;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.zonewatch.catalog.Indicator;
@@ -19,9 +19,9 @@ import java.util.TreeMap;
 
 /** Reads one platform's quarterly values, current or as of an instant, with derived indicators. */
 public final class ObservationService {
-    private final Pool pool;
+    private final SqlClient pool;
 
-    public ObservationService(Pool pool) {
+    public ObservationService(SqlClient pool) {
         this.pool = pool;
     }
 

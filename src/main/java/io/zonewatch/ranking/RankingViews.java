@@ -3,7 +3,7 @@ package io.zonewatch.ranking;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -16,9 +16,9 @@ import java.util.Map;
 public final class RankingViews {
     public static final String DEFAULT_SCHEME = "mu_benefit";
 
-    private final Pool pool;
+    private final SqlClient pool;
 
-    public RankingViews(Pool pool) {
+    public RankingViews(SqlClient pool) {
         this.pool = pool;
     }
 

@@ -84,6 +84,8 @@ class OpsTest {
         assertTrue(text.contains("vertx_pool_in_use{pool_name=\"zonewatch-background\",pool_type=\"sql\"}"), "background pool");
         assertTrue(java.util.regex.Pattern.compile("vertx_pool_in_use\\{pool_name=\"zonewatch-http-\\d+\",pool_type=\"sql\"\\}")
                 .matcher(text).find(), "request pools");
+        assertTrue(java.util.regex.Pattern.compile("vertx_pool_in_use\\{pool_name=\"zonewatch-reads-\\d+\",pool_type=\"sql\"\\}")
+                .matcher(text).find(), "pipelined read clients");
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
     }
 
