@@ -34,12 +34,18 @@ cleanup() {
 }
 
 # start_service [ENV=VALUE ...]: the jar against the benchmark's server, ready when this returns.
+# In a session of its own, as pg_ctl starts PostgreSQL: with the kernel's autogroup scheduling
+# (sched_autogroup_enabled=1 here) each session shares CPU fairly with the others, so a service left
+# in this script's session shared one share with wrk while PostgreSQL had its own, and PostgreSQL was
+# held to about one core in the service's runs but not in pgbench's (bench/RESULTS.md, Reads). Each
+# in its own session matches a deployment: service and database in containers of their own, the load
+# generator (wrk, pgbench, psql, curl: this script's session) outside both.
 start_service() {
     http=$(free_port)
     env ZONEWATCH_DB_URL="postgresql://postgres@127.0.0.1:$port/postgres" ZONEWATCH_HTTP_PORT="$http" \
         ZONEWATCH_ADMIN_TOKEN="$TOKEN" ZONEWATCH_MAX_FEED_BYTES=$((256 << 20)) ZONEWATCH_RANKING_SCHEDULE_S=0 \
         ZONEWATCH_ALERT_SWEEP_S=0 "$@" \
-        MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} java ${ZONEWATCH_BENCH_JAVA_OPTS:-$JAVA_MEMORY_PROFILE} -jar target/zonewatch.jar > "$work/service.log" 2>&1 &
+        MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} setsid java ${ZONEWATCH_BENCH_JAVA_OPTS:-$JAVA_MEMORY_PROFILE} -jar target/zonewatch.jar > "$work/service.log" 2>&1 &
     svc=$!
     for _ in $(seq 1 120); do curl -sf -m 2 "http://127.0.0.1:$http/ready" >/dev/null && return 0; sleep 0.5; done
     echo "the service did not become ready:" >&2
