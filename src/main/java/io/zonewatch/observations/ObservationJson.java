@@ -53,14 +53,14 @@ final class ObservationJson {
             ObservationValue v = o.value();
             if (!first) out.ascii(",");
             first = false;
-            out.bytes(f.beforePeriod()).ascii(o.period().toString()).ascii("\",\"value\":");
+            out.bytes(f.beforePeriod()).digits(o.period().year()).ascii("Q").digits(o.period().quarter()).ascii("\",\"value\":");
             // Stored values are the exact decimals stored; derived ones the 16-digit quotients the ranking and
             // the warning rules use (DerivedIndicators), written out without an exponent. (Converting them to
             // doubles and printing those was 6 % of the endpoint's CPU: Double.toString is slow on Java 17.)
             out.ascii(o.indicator().derived() ? v.value().toPlainString() : v.value().toString());
             out.bytes(f.beforeStatus()).ascii(v.status()).bytes(f.beforeRevision())
-                    .ascii(v.revision() == null ? "null" : v.revision().toString())
-                    .ascii(",\"feedId\":").ascii(v.feedId() == null ? "null" : v.feedId().toString())
+                    .number(v.revision())
+                    .ascii(",\"feedId\":").number(v.feedId())
                     .ascii("}");
         }
         return out.ascii("]}").toBuffer();
@@ -91,6 +91,26 @@ final class ObservationJson {
             int n = s.length();
             room(n);
             for (int i = 0; i < n; i++) buf[size++] = (byte) s.charAt(i);
+            return this;
+        }
+
+        /** A whole number, or null. (Long.toString per revision and feed id was 4 % of the endpoint's CPU.) */
+        Bytes number(Number n) {
+            return n == null ? ascii("null") : digits(n.longValue());
+        }
+
+        Bytes digits(long v) {
+            if (v < 0) {
+                if (v == Long.MIN_VALUE) return ascii(Long.toString(v));
+                room(1);
+                buf[size++] = '-';
+                v = -v;
+            }
+            int n = 1;
+            for (long t = v; t >= 10; t /= 10) n++;
+            room(n);
+            for (int i = size + n - 1; i >= size; i--, v /= 10) buf[i] = (byte) ('0' + v % 10);
+            size += n;
             return this;
         }
 

@@ -27,12 +27,15 @@ class ObservationJsonTest {
         Indicator tax = catalog.get("tax_revenue"), perMu = catalog.get("tax_per_mu");
         List<ObservationService.Observation> list = List.of(
                 new ObservationService.Observation(tax, Period.parse("2025Q1"), new ObservationValue(new BigDecimal("1200.50"), "A", 3, 42L)),
+                new ObservationService.Observation(tax, Period.parse("2000Q4"), new ObservationValue(new BigDecimal("-7"), "E", 10, 9_876_543_210L)),
                 new ObservationService.Observation(perMu, Period.parse("2025Q1"), new ObservationValue(new BigDecimal("0.000012345678901234"), "P", null, null)));
         OffsetDateTime asOf = OffsetDateTime.of(2025, 3, 1, 10, 0, 0, 0, ZoneOffset.ofHours(8));
 
         JsonObject expected = new JsonObject().put("platform", "ZJ-\"1\"").put("asOf", "2025-03-01T02:00:00Z").put("observations", new JsonArray()
                 .add(new JsonObject().put("indicator", "tax_revenue").put("period", "2025Q1").put("value", new BigDecimal("1200.50"))
                         .put("unit", tax.unit()).put("status", "A").put("derived", false).put("revision", 3).put("feedId", 42L))
+                .add(new JsonObject().put("indicator", "tax_revenue").put("period", "2000Q4").put("value", new BigDecimal("-7"))
+                        .put("unit", tax.unit()).put("status", "E").put("derived", false).put("revision", 10).put("feedId", 9_876_543_210L))
                 .add(new JsonObject().put("indicator", "tax_per_mu").put("period", "2025Q1").put("value", new BigDecimal("0.000012345678901234"))
                         .put("unit", perMu.unit()).put("status", "P").put("derived", true).put("revision", null).put("feedId", null)));
         String written = ObservationJson.write("ZJ-\"1\"", asOf, list).toString();
