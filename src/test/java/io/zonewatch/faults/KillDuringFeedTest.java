@@ -4,6 +4,7 @@ import io.zonewatch.testing.Api;
 import io.zonewatch.testing.Ports;
 import io.zonewatch.testing.TestDatabase;
 import io.zonewatch.db.DbTarget;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -33,6 +34,16 @@ class KillDuringFeedTest {
     private static final int PLATFORMS = 1_000;
     private static final int QUARTERS = 8;
 
+    /** Every service this test started: a failed assertion must not leave one running after the test. */
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stopLeftovers() throws InterruptedException {
+        for (Process p : started) {
+            if (p.isAlive()) p.destroyForcibly().waitFor();
+        }
+    }
+
     private Process startService(DbTarget db, int port, Path log) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.zonewatch.App"));
@@ -46,6 +57,7 @@ class KillDuringFeedTest {
         pb.environment().put("ZONEWATCH_RANKING_SCHEDULE_S", "0");
         pb.environment().put("ZONEWATCH_ALERT_SWEEP_S", "0");
         Process p = pb.start();
+        started.add(p);
         Api api = new Api(port);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
