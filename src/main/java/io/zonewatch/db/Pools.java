@@ -3,6 +3,8 @@ package io.zonewatch.db;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
@@ -58,12 +60,7 @@ public final class Pools {
 
     /** A pool whose connections live on the calling context's event loop (call it from the verticle that uses it). */
     public static Pool create(Vertx vertx, DbTarget target, Config config, int size, String name) {
-        return PgBuilder.pool()
-                .with(options(config, size, name))
-                .with(new NetClientOptions().setConnectTimeout(config.dbConnectTimeoutMillis()))
-                .connectingTo(target.connectOptions())
-                .using(vertx)
-                .build();
+        return build(PgBuilder.pool(), vertx, target.connectOptions(), config, size, name);
     }
 
     /**
@@ -72,21 +69,21 @@ public final class Pools {
      * statements share a connection, which is right only for single statements that read.
      */
     public static SqlClient createReads(Vertx vertx, DbTarget target, Config config, int size, String name) {
-        return PgBuilder.client()
-                .with(options(config, size, name))
-                .with(new NetClientOptions().setConnectTimeout(config.dbConnectTimeoutMillis()))
-                .connectingTo(target.connectOptions().setPipeliningLimit(READ_PIPELINING))
-                .using(vertx)
-                .build();
+        return build(PgBuilder.client(), vertx, target.connectOptions().setPipeliningLimit(READ_PIPELINING), config, size, name);
     }
 
-    private static PoolOptions options(Config config, int size, String name) {
-        return new PoolOptions()
-                .setMaxSize(size)
-                .setName(NAME + "-" + name)
-                .setShared(false)
-                .setConnectionTimeout(config.dbConnectTimeoutMillis())
-                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setMaxWaitQueueSize(4096);
+    private static <C> C build(ClientBuilder<C> builder, Vertx vertx, PgConnectOptions connect, Config config, int size, String name) {
+        return builder
+                .with(new PoolOptions()
+                        .setMaxSize(size)
+                        .setName(NAME + "-" + name)
+                        .setShared(false)
+                        .setConnectionTimeout(config.dbConnectTimeoutMillis())
+                        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                        .setMaxWaitQueueSize(4096))
+                .with(new NetClientOptions().setConnectTimeout(config.dbConnectTimeoutMillis()))
+                .connectingTo(connect)
+                .using(vertx)
+                .build();
     }
 }

@@ -1,8 +1,8 @@
 package io.zonewatch.observations;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.zonewatch.catalog.Indicator;
 
@@ -19,10 +19,10 @@ import java.util.TreeMap;
 
 /** Reads one platform's quarterly values, current or as of an instant, with derived indicators. */
 public final class ObservationService {
-    private final SqlClient pool;
+    private final SqlClient client;
 
-    public ObservationService(SqlClient pool) {
-        this.pool = pool;
+    public ObservationService(SqlClient client) {
+        this.client = client;
     }
 
     /** One row of the answer. */
@@ -45,8 +45,8 @@ public final class ObservationService {
         Period readFrom = from.minusYears(1);
         Tuple params = Tuple.of(platform, baseCodes.toArray(new String[0]), readFrom.firstDay(), to.firstDay());
         Future<io.vertx.sqlclient.RowSet<Row>> rows = asOf == null
-                ? pool.preparedQuery(ObservationSql.CURRENT).execute(params)
-                : pool.preparedQuery(ObservationSql.AS_OF).execute(params.addOffsetDateTime(asOf));
+                ? client.preparedQuery(ObservationSql.CURRENT).execute(params)
+                : client.preparedQuery(ObservationSql.AS_OF).execute(params.addOffsetDateTime(asOf));
         return rows.map(rs -> {
             Map<String, NavigableMap<Period, ObservationValue>> base = new HashMap<>();
             // Columns by position (known, indicator_code, period, value, status, revision, feed_id, as in

@@ -3,9 +3,9 @@ package io.zonewatch.ranking;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.zonewatch.http.ApiException;
 
@@ -16,10 +16,10 @@ import java.util.Map;
 public final class RankingViews {
     public static final String DEFAULT_SCHEME = "mu_benefit";
 
-    private final SqlClient pool;
+    private final SqlClient client;
 
-    public RankingViews(SqlClient pool) {
-        this.pool = pool;
+    public RankingViews(SqlClient client) {
+        this.client = client;
     }
 
     static JsonObject runHeader(Row r) {
@@ -43,17 +43,17 @@ public final class RankingViews {
     /** The run a table shows: for a quarter the newest provisional run, else the official year-end run. */
     public Future<Row> selectRun(String scheme, int year, Integer quarter) {
         Future<RowSet<Row>> rows = quarter == null
-                ? pool.preparedQuery(RankingSql.OFFICIAL_RUN).execute(Tuple.of(scheme, year))
-                : pool.preparedQuery(RankingSql.LATEST_PROVISIONAL_RUN).execute(Tuple.of(scheme, year, quarter));
+                ? client.preparedQuery(RankingSql.OFFICIAL_RUN).execute(Tuple.of(scheme, year))
+                : client.preparedQuery(RankingSql.LATEST_PROVISIONAL_RUN).execute(Tuple.of(scheme, year, quarter));
         return rows.map(rs -> rs.size() == 0 ? null : rs.iterator().next());
     }
 
     public Future<Row> run(long id) {
-        return pool.preparedQuery(RankingSql.RUN).execute(Tuple.of(id)).map(rs -> rs.size() == 0 ? null : rs.iterator().next());
+        return client.preparedQuery(RankingSql.RUN).execute(Tuple.of(id)).map(rs -> rs.size() == 0 ? null : rs.iterator().next());
     }
 
     public Future<JsonArray> runs(int year, String scheme) {
-        return pool.preparedQuery(RankingSql.RUNS_OF_YEAR).execute(Tuple.of(year, scheme)).map(rows -> {
+        return client.preparedQuery(RankingSql.RUNS_OF_YEAR).execute(Tuple.of(year, scheme)).map(rows -> {
             JsonArray out = new JsonArray();
             rows.forEach(r -> out.add(runHeader(r)));
             return out;
@@ -66,15 +66,15 @@ public final class RankingViews {
      */
     public Future<JsonObject> table(Row run, String groupFilter) {
         long runId = run.getLong("id");
-        Future<Map<String, Integer>> previous = pool.preparedQuery(RankingSql.PUBLISHED_RUN)
+        Future<Map<String, Integer>> previous = client.preparedQuery(RankingSql.PUBLISHED_RUN)
                 .execute(Tuple.of(run.getString("scheme_code"), run.getInteger("year") - 1))
                 .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Map.<String, Integer>of())
-                        : pool.preparedQuery(RankingSql.RANKS_OF_RUN).execute(Tuple.of(rows.iterator().next().getLong("id"))).map(ranks -> {
+                        : client.preparedQuery(RankingSql.RANKS_OF_RUN).execute(Tuple.of(rows.iterator().next().getLong("id"))).map(ranks -> {
                             Map<String, Integer> m = new HashMap<>();
                             ranks.forEach(r -> m.put(r.getString("platform_code"), r.getInteger("rank")));
                             return m;
                         }));
-        return previous.compose(prev -> pool.preparedQuery(RankingSql.ENTRIES).execute(Tuple.of(runId)).compose(entries -> {
+        return previous.compose(prev -> client.preparedQuery(RankingSql.ENTRIES).execute(Tuple.of(runId)).compose(entries -> {
             JsonArray list = new JsonArray();
             for (Row e : entries) {
                 if (groupFilter != null && !groupFilter.equals(e.getString("group_value"))) continue;
@@ -90,7 +90,7 @@ public final class RankingViews {
                         .put("medianRank", e.getDouble("median_rank"))
                         .put("rankChange", before == null ? null : before - e.getInteger("rank")));
             }
-            return pool.preparedQuery(RankingSql.NOT_RANKED).execute(Tuple.of(runId)).map(nr -> {
+            return client.preparedQuery(RankingSql.NOT_RANKED).execute(Tuple.of(runId)).map(nr -> {
                 JsonArray notRanked = new JsonArray();
                 for (Row n : nr) {
                     if (groupFilter != null && !groupFilter.equals(n.getString("group_value"))) continue;
@@ -111,7 +111,7 @@ public final class RankingViews {
      * with its history, as the JSON text PostgreSQL builds (one round trip, see RankingSql).
      */
     public Future<String> platform(String code, Integer year, String scheme) {
-        return pool.preparedQuery(RankingSql.PLATFORM_RANKING).execute(Tuple.of(code, scheme, year)).map(rows -> {
+        return client.preparedQuery(RankingSql.PLATFORM_RANKING).execute(Tuple.of(code, scheme, year)).map(rows -> {
             Row r = rows.iterator().next();
             if (!r.getBoolean("known")) throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
             if (r.getString("body") == null) throw noRanking(scheme, r.getInteger("year"));
