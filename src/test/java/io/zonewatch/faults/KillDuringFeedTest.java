@@ -2,6 +2,7 @@ package io.zonewatch.faults;
 
 import io.zonewatch.testing.Api;
 import io.zonewatch.testing.Ports;
+import io.zonewatch.testing.ServiceProcess;
 import io.zonewatch.testing.TestDatabase;
 import io.zonewatch.db.DbTarget;
 import org.junit.jupiter.api.AfterEach;
@@ -45,32 +46,7 @@ class KillDuringFeedTest {
     }
 
     private Process startService(DbTarget db, int port, Path log) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.zonewatch.App"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("ZONEWATCH_DB_URL", "postgresql://" + db.host() + ":" + db.port() + "/" + db.database());
-        pb.environment().put("ZONEWATCH_DB_USER", db.user());
-        pb.environment().put("ZONEWATCH_DB_PASSWORD", db.password());
-        pb.environment().put("ZONEWATCH_HTTP_PORT", String.valueOf(port));
-        pb.environment().put("ZONEWATCH_HTTP_HOST", "127.0.0.1");
-        pb.environment().put("ZONEWATCH_ADMIN_TOKEN", ADMIN);
-        pb.environment().put("ZONEWATCH_RANKING_SCHEDULE_S", "0");
-        pb.environment().put("ZONEWATCH_ALERT_SWEEP_S", "0");
-        Process p = pb.start();
-        started.add(p);
-        Api api = new Api(port);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                // Short timeouts: a connection made while the server is still binding may never be answered.
-                if (api.probe("/ready", java.time.Duration.ofSeconds(2)).status() == 200) return p;
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            if (!p.isAlive()) throw new IllegalStateException("service died: " + Files.readString(log));
-            Thread.sleep(50);   // polling another process's start-up, not synchronising with our own code
-        }
-        throw new IllegalStateException("service not ready: " + Files.readString(log));
+        return ServiceProcess.start(ServiceProcess.onDatabase(db, ADMIN), port, log, started);
     }
 
     /** Platforms PREFIX0..PREFIX(n-1). */
