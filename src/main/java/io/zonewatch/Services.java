@@ -7,6 +7,7 @@ import io.zonewatch.catalog.IndicatorCache;
 import io.zonewatch.config.Config;
 import io.zonewatch.db.DbTarget;
 import io.zonewatch.ingest.FeedAdmission;
+import io.zonewatch.ops.MetricTags;
 import io.zonewatch.ops.ServiceMetrics;
 
 import java.time.Clock;
@@ -15,9 +16,10 @@ import java.time.Clock;
  * What every verticle instance shares: configuration, the background pool (each HTTP instance makes
  * its own request pool to {@code database}, see Pools), the metrics registry, the clock, the token
  * service (one token cache per process, so a revocation reaches every event loop at once) and the
- * indicator cache (likewise), and the bound on feed bodies held in memory at once.
+ * indicator cache (likewise), the bound on feed bodies held in memory at once, and the filter that
+ * keeps metric tags to the router's routes.
  */
 public record Services(Config config, Pool pool, PrometheusMeterRegistry registry, ServiceMetrics metrics,
                        Clock clock, String schemaVersion, TokenService tokens, IndicatorCache indicators,
-                       DbTarget database, FeedAdmission feedAdmission) {
+                       DbTarget database, FeedAdmission feedAdmission, MetricTags metricTags) {
 }

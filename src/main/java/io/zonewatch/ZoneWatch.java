@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import io.zonewatch.alerts.AlertService;
@@ -26,6 +27,7 @@ import io.zonewatch.ingest.FeedAdmission;
 import io.zonewatch.demo.DemoLoader;
 import io.zonewatch.http.ApiVerticle;
 import io.zonewatch.ingest.FeedService;
+import io.zonewatch.ops.MetricTags;
 import io.zonewatch.ops.ServiceMetrics;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.ranking.DefaultSchemes;
@@ -33,6 +35,7 @@ import io.zonewatch.ranking.RankingScheduler;
 import io.zonewatch.ranking.RankingService;
 import io.zonewatch.ranking.SchemeRepository;
 import io.zonewatch.reporting.ReportingWorker;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -102,6 +105,9 @@ public final class ZoneWatch implements AutoCloseable {
             String schemaVersion = Migrations.run(target);
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            // Tag values from a closed set, whatever clients send (unknown methods, paths): see MetricTags.
+            MetricTags metricTags = new MetricTags();
+            registry.config().meterFilter(metricTags);
             // Three JVM meters whose exported names promtool's linter rejects (abbreviated units, a
             // gauge ending in _count); their information is in process_cpu_usage and system_cpu_usage.
             registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id ->
@@ -109,13 +115,15 @@ public final class ZoneWatch implements AutoCloseable {
             vertx = Vertx.builder()
                     .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
                             .setEnabled(true)
+                            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE,
+                                    Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE))
                             .setJvmMetricsEnabled(true)))
                     .withMetrics(new MicrometerMetricsFactory(registry))
                     .build();
             Pool pool = Pools.create(vertx, target, config, Pools.background(config), "background");
             Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion,
                     new TokenService(pool), new IndicatorCache(), target,
-                    new FeedAdmission(config.feedMemoryBytes(), registry));
+                    new FeedAdmission(config.feedMemoryBytes(), registry), metricTags);
 
             CatalogRepository catalog = new CatalogRepository(pool);
             await(catalog.seedDefaults(DefaultCatalog.load()));

@@ -56,6 +56,7 @@ public final class ApiVerticle extends VerticleBase {
         pool = Pools.create(vertx, services.database(), services.config(), Pools.perHttpInstance(services.config()), "http-" + loop);
         reads = Pools.createReads(vertx, services.database(), services.config(), Pools.readsPerHttpInstance(services.config()), "reads-" + loop);
         router = router();
+        services.metricTags().routes(routeNames());
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(services.config().httpHost())
                 .setPort(port)
@@ -81,6 +82,15 @@ public final class ApiVerticle extends VerticleBase {
             if (route.getPath() == null || !route.isExactPath() || route.methods() == null || route.methods().isEmpty()) continue;
             String path = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
             route.methods().forEach(m -> out.add(m.name() + " " + path));
+        }
+        return out;
+    }
+
+    /** The names Vert.x reports for the routes that answer requests (their path templates), for the metrics' route tag. */
+    private java.util.Set<String> routeNames() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (var route : router.getRoutes()) {
+            if (route.getPath() != null && route.methods() != null && !route.methods().isEmpty()) out.add(route.getName());
         }
         return out;
     }
