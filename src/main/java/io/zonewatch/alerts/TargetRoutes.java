@@ -20,6 +20,7 @@ import io.zonewatch.catalog.Indicator;
 import io.zonewatch.http.ApiException;
 import io.zonewatch.http.Http;
 import io.zonewatch.http.RowError;
+import io.zonewatch.http.RowErrors;
 
 import java.math.BigDecimal;
 import java.nio.charset.Charset;
@@ -120,14 +121,11 @@ public final class TargetRoutes {
         return new CatalogRepository(pool).load().compose(catalog -> ctx.vertx().executeBlocking(() -> {
             String body = raw.toString(charset);
             if (!body.isEmpty() && body.charAt(0) == '\uFEFF') body = body.substring(1);
-            List<RowError> errors = new ArrayList<>();
+            RowErrors errors = new RowErrors();
             List<Target> valid = validate(csv ? csv(body) : json(body), catalog, errors);
             if (!errors.isEmpty() || valid.isEmpty()) {
                 if (errors.isEmpty()) errors.add(new RowError(1, null, "empty_feed", "没有目标数据", "no targets in the request"));
-                JsonArray list = new JsonArray();
-                errors.forEach(e -> list.add(e.toJson()));
-                RowError first = errors.get(0);
-                throw new ApiException(422, first.code(), first.messageZh(), first.messageEn(), new JsonObject().put("errors", list));
+                throw errors.rejection();
             }
             return valid;
         }, false)).compose(targets -> {
@@ -208,20 +206,22 @@ public final class TargetRoutes {
         return out;
     }
 
-    private static List<Target> validate(List<Map<String, Object>> raw, Catalog catalog, List<RowError> errors) {
+    private static List<Target> validate(List<Map<String, Object>> raw, Catalog catalog, RowErrors errors) {
         List<Target> out = new ArrayList<>();
         Map<String, Long> seen = new HashMap<>();
         for (Map<String, Object> r : raw) {
             long row = ((Number) r.get("_row")).longValue();
-            int before = errors.size();
+            long before = errors.count();
             String platform = r.get("platform_code") instanceof String s && !s.isBlank() ? s : null;
             String indicator = r.get("indicator_code") instanceof String s && !s.isBlank() ? s : null;
             if (platform == null || catalog.platform(platform) == null) {
-                errors.add(new RowError(row, "platform_code", "unknown_platform", "未知平台代码 '" + platform + "'", "unknown platform code '" + platform + "'"));
+                errors.add(new RowError(row, "platform_code", "unknown_platform", "未知平台代码 '" + RowErrors.clip(platform) + "'",
+                        "unknown platform code '" + RowErrors.clip(platform) + "'"));
             }
             Indicator ind = indicator == null ? null : catalog.indicator(indicator);
             if (ind == null) {
-                errors.add(new RowError(row, "indicator_code", "unknown_indicator", "未知指标代码 '" + indicator + "'", "unknown indicator code '" + indicator + "'"));
+                errors.add(new RowError(row, "indicator_code", "unknown_indicator", "未知指标代码 '" + RowErrors.clip(indicator) + "'",
+                        "unknown indicator code '" + RowErrors.clip(indicator) + "'"));
             } else if (ind.derived()) {
                 errors.add(new RowError(row, "indicator_code", "derived_indicator", "派生指标不能设定目标", "derived indicators have no targets"));
             }
@@ -232,7 +232,7 @@ public final class TargetRoutes {
             } catch (NumberFormatException ignored) {
                 // reported below
             }
-            if (year == null) errors.add(new RowError(row, "year", "bad_year", "年份无效", "invalid year '" + r.get("year") + "'"));
+            if (year == null) errors.add(new RowError(row, "year", "bad_year", "年份无效", "invalid year '" + RowErrors.clip(String.valueOf(r.get("year"))) + "'"));
             BigDecimal value = null;
             try {
                 value = new BigDecimal(String.valueOf(r.get("value")).trim());
@@ -242,9 +242,10 @@ public final class TargetRoutes {
                     value = null;
                 }
             } catch (NumberFormatException e) {
-                errors.add(new RowError(row, "value", "not_a_number", "'" + r.get("value") + "' 不是数字", "'" + r.get("value") + "' is not a number"));
+                errors.add(new RowError(row, "value", "not_a_number", "'" + RowErrors.clip(String.valueOf(r.get("value"))) + "' 不是数字",
+                        "'" + RowErrors.clip(String.valueOf(r.get("value"))) + "' is not a number"));
             }
-            if (errors.size() > before) continue;
+            if (errors.count() > before) continue;
             String key = platform + "|" + indicator + "|" + year;
             Long first = seen.putIfAbsent(key, row);
             if (first != null) {

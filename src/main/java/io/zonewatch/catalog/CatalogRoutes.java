@@ -9,7 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.zonewatch.auth.Role;
 import io.zonewatch.http.ApiException;
 import io.zonewatch.http.Http;
-import io.zonewatch.http.RowError;
+import io.zonewatch.http.RowErrors;
 
 import java.util.List;
 import java.util.Map;
@@ -71,7 +71,7 @@ public final class CatalogRoutes {
             return;
         }
         repository.upsertPlatforms(principal(ctx), input.platforms(), stored -> {
-                    List<RowError> errors = input.checkParents(stored);
+                    RowErrors errors = input.checkParents(stored);
                     if (!errors.isEmpty()) throw invalid(errors);
                 })
                 .compose(counts -> repository.platform(code).map(p -> Map.entry(counts.created() == 1, p)))
@@ -111,7 +111,7 @@ public final class CatalogRoutes {
         }
         if (!input.errors().isEmpty()) throw invalid(input.errors());
         return repository.upsertPlatforms(principal(ctx), input.platforms(), stored -> {
-            List<RowError> errors = input.checkParents(stored);
+            RowErrors errors = input.checkParents(stored);
             if (!errors.isEmpty()) throw invalid(errors);
         }).map(counts -> new JsonObject()
                 .put("platforms", input.platforms().size())
@@ -119,10 +119,8 @@ public final class CatalogRoutes {
                 .put("updated", counts.updated()));
     }
 
-    private static ApiException invalid(List<RowError> errors) {
-        RowError first = errors.get(0);
-        return new ApiException(422, first.code(), first.messageZh(), first.messageEn(),
-                new JsonObject().put("errors", PlatformInput.toJson(errors)));
+    private static ApiException invalid(RowErrors errors) {
+        return errors.rejection();
     }
 
     private static <T> T found(T value, String zh, String en, String code) {

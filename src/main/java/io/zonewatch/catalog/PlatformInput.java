@@ -5,6 +5,7 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.http.RowError;
+import io.zonewatch.http.RowErrors;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -27,13 +28,13 @@ public final class PlatformInput {
             List.of("code", "name", "nameEn", "level", "type", "region", "parentCode", "activeFrom", "activeTo");
 
     private final List<Platform> platforms = new ArrayList<>();
-    private final List<RowError> errors = new ArrayList<>();
+    private final RowErrors errors = new RowErrors();
 
     public List<Platform> platforms() {
         return platforms;
     }
 
-    public List<RowError> errors() {
+    public RowErrors errors() {
         return errors;
     }
 
@@ -70,7 +71,7 @@ public final class PlatformInput {
                     for (String h : record.getFields()) header.add(canonical(h));
                     for (String h : header) {
                         if (!FIELDS.stream().map(PlatformInput::canonical).toList().contains(h)) {
-                            in.errors.add(new RowError(1, h, "unknown_column", "未知列 '" + h + "'", "unknown column '" + h + "'"));
+                            in.errors.add(new RowError(1, h, "unknown_column", "未知列 '" + RowErrors.clip(h) + "'", "unknown column '" + RowErrors.clip(h) + "'"));
                         }
                     }
                     if (!in.errors.isEmpty()) return in;
@@ -110,7 +111,7 @@ public final class PlatformInput {
     }
 
     private void add(long row, Map<String, Object> v, String pathCode) {
-        int before = errors.size();
+        long before = errors.count();
         String code = string(row, v, "code");
         if (pathCode != null) {
             if (code != null && !code.equals(pathCode)) {
@@ -151,7 +152,7 @@ public final class PlatformInput {
                 errors.add(new RowError(row, f[0], "too_long", f[0] + " 过长（最多 200 字符）", f[0] + " is longer than 200 characters"));
             }
         }
-        if (errors.size() == before) {
+        if (errors.count() == before) {
             platforms.add(new Platform(code, name, nameEn, level, type, region, parent, from, to));
             rows.put(code, row);
         }
@@ -173,16 +174,16 @@ public final class PlatformInput {
      * Checks parents against the platforms that will exist after the upsert (the stored ones plus
      * this batch): each parent must exist and the parent chain must not loop.
      */
-    public List<RowError> checkParents(Map<String, Platform> stored) {
+    public RowErrors checkParents(Map<String, Platform> stored) {
         Map<String, Platform> after = new HashMap<>(stored);
         for (Platform p : platforms) after.put(p.code(), p);
-        List<RowError> out = new ArrayList<>();
+        RowErrors out = new RowErrors();
         for (Platform p : platforms) {
             long row = rows.getOrDefault(p.code(), 1L);
             if (p.parentCode() == null) continue;
             if (!after.containsKey(p.parentCode())) {
-                out.add(new RowError(row, "parentCode", "unknown_parent", "未知上级平台 '" + p.parentCode() + "'",
-                        "unknown parent platform '" + p.parentCode() + "'"));
+                out.add(new RowError(row, "parentCode", "unknown_parent", "未知上级平台 '" + RowErrors.clip(p.parentCode()) + "'",
+                        "unknown parent platform '" + RowErrors.clip(p.parentCode()) + "'"));
                 continue;
             }
             Set<String> chain = new HashSet<>();
@@ -231,14 +232,8 @@ public final class PlatformInput {
             return d;
         } catch (DateTimeParseException e) {
             errors.add(new RowError(row, field, "bad_date", field + " 必须是 YYYY-MM-DD 格式的日期",
-                    field + " must be a date as YYYY-MM-DD, got '" + s + "'"));
+                    field + " must be a date as YYYY-MM-DD, got '" + RowErrors.clip(s) + "'"));
             return null;
         }
-    }
-
-    public static JsonArray toJson(List<RowError> errors) {
-        JsonArray a = new JsonArray();
-        errors.forEach(e -> a.add(e.toJson()));
-        return a;
     }
 }

@@ -1,5 +1,6 @@
 package io.zonewatch.ingest;
 
+import io.zonewatch.http.RowErrors;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -60,7 +61,7 @@ final class FeedParser {
      * cannot be split in {@code errors}. Nothing but the current row is held: a million-row feed
      * costs the memory of its bytes, not of a million row objects. Returns the number of data rows.
      */
-    static int parse(FeedFormat format, byte[] body, Charset charset, Consumer<RawRow> sink, ErrorCollector errors) {
+    static int parse(FeedFormat format, byte[] body, Charset charset, Consumer<RawRow> sink, RowErrors errors) {
         int skip = checkEncoding(body, charset);
         return switch (format) {
             case CSV -> csv(reader(body, skip, charset), false, sink, errors);
@@ -142,7 +143,7 @@ final class FeedParser {
             "ACTION", "action");
     private static final Set<String> SDMX_STRUCTURE = Set.of("DATAFLOW", "STRUCTURE", "STRUCTURE_ID");
 
-    private static int csv(Reader text, boolean sdmx, Consumer<RawRow> sink, ErrorCollector errors) {
+    private static int csv(Reader text, boolean sdmx, Consumer<RawRow> sink, RowErrors errors) {
         int rows = 0;
         CsvReader<CsvRecord> reader = CsvReader.builder()
                 .skipEmptyLines(true)
@@ -311,7 +312,7 @@ final class FeedParser {
      * Streams {"observations": [...]}: one array element at a time becomes a tree and a row, so a
      * 60-MB JSON feed never exists as one tree. Other top-level fields are read past.
      */
-    private static int json(Reader text, Consumer<RawRow> sink, ErrorCollector errors) {
+    private static int json(Reader text, Consumer<RawRow> sink, RowErrors errors) {
         try (JsonParser p = JSON.getFactory().createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw notAnObservationsObject();
             boolean found = false;
@@ -347,7 +348,7 @@ final class FeedParser {
                 "the JSON body must be {\"observations\": [...]}");
     }
 
-    private static void jsonRow(long position, JsonNode item, Consumer<RawRow> sink, ErrorCollector errors) {
+    private static void jsonRow(long position, JsonNode item, Consumer<RawRow> sink, RowErrors errors) {
         if (!item.isObject()) {
             errors.add(new RowError(position, null, "bad_row", "observations 的元素必须是对象", "each observation must be an object"));
             return;

@@ -1,5 +1,6 @@
 package io.zonewatch.ingest;
 
+import io.zonewatch.http.RowErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -56,7 +57,7 @@ public final class FeedService {
     }
 
     /** Validation result of a whole feed: the valid rows and the (counted, capped) row errors. */
-    record Validation(int rows, List<ValidRow> valid, ErrorCollector errors, int rejectedRows, RowError fatal) {
+    record Validation(int rows, List<ValidRow> valid, RowErrors errors, int rejectedRows, RowError fatal) {
         boolean storable(boolean lenient) {
             return fatal == null && !valid.isEmpty() && (lenient || errors.count() == 0);
         }
@@ -104,7 +105,7 @@ public final class FeedService {
         // Statistics of a quarter exist only once it has ended (China Standard Time).
         Period latest = Period.current(ZonedDateTime.now(clock)).previous();
         RowValidator validator = new RowValidator(catalog, latest);
-        ErrorCollector errors = new ErrorCollector();
+        RowErrors errors = new RowErrors();
         List<ValidRow> valid = new ArrayList<>();
         KeyIndex keys = new KeyIndex(Math.max(16, body.length / 40));
         BitSet duplicated = new BitSet();
@@ -124,7 +125,7 @@ public final class FeedService {
                 }
             }, errors);
         } catch (FeedRejection e) {
-            ErrorCollector fatal = new ErrorCollector();
+            RowErrors fatal = new RowErrors();
             fatal.add(e.error());
             return new Validation(0, List.of(), fatal, 0, e.error());
         }

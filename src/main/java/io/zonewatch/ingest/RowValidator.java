@@ -1,5 +1,6 @@
 package io.zonewatch.ingest;
 
+import io.zonewatch.http.RowErrors;
 import io.zonewatch.catalog.Catalog;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.catalog.Platform;
@@ -37,7 +38,7 @@ final class RowValidator {
     }
 
     /** The valid row, or null after adding the row's errors to {@code errors}. */
-    ValidRow validate(RawRow r, ErrorCollector errors) {
+    ValidRow validate(RawRow r, RowErrors errors) {
         long before = errors.count();
         RawRow.Columns c = r.columns();
 
@@ -133,7 +134,7 @@ final class RowValidator {
                 value.stripTrailingZeros(), STATUSES_SHARED.get(status), r.note());
     }
 
-    private BigDecimal number(RawRow r, ErrorCollector errors) {
+    private BigDecimal number(RawRow r, RowErrors errors) {
         String col = r.columns().value();
         Object v = r.value();
         if (v == null) {
@@ -169,7 +170,7 @@ final class RowValidator {
         }
     }
 
-    private BigDecimal applyMultiplier(RawRow r, BigDecimal value, ErrorCollector errors) {
+    private BigDecimal applyMultiplier(RawRow r, BigDecimal value, RowErrors errors) {
         try {
             int mult = Integer.parseInt(r.unitMultiplier().trim());
             if (mult < -15 || mult > 15) throw new NumberFormatException();
@@ -181,7 +182,7 @@ final class RowValidator {
         }
     }
 
-    private BigDecimal convertUnit(RawRow r, Indicator indicator, BigDecimal value, ErrorCollector errors) {
+    private BigDecimal convertUnit(RawRow r, Indicator indicator, BigDecimal value, RowErrors errors) {
         if (r.unit() == null) return value;
         BigDecimal factor = catalog.conversion(indicator.unit(), r.unit());
         if (factor == null) {
@@ -199,7 +200,7 @@ final class RowValidator {
 
     /** Echoed input is shortened so that a 1-MB cell does not become a 1-MB error message. */
     static String clip(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+        return RowErrors.clip(s);
     }
 
     private static RowError missing(RawRow r, String column) {

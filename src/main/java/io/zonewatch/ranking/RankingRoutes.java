@@ -11,6 +11,7 @@ import io.zonewatch.catalog.Indicator;
 import io.zonewatch.http.ApiException;
 import io.zonewatch.http.Http;
 import io.zonewatch.http.RowError;
+import io.zonewatch.http.RowErrors;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,11 +157,12 @@ public final class RankingRoutes {
         };
     }
 
-    private static ApiException invalid(List<RowError> errors) {
+    private static ApiException invalid(RowErrors errors) {
         io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
-        errors.forEach(e -> list.add(e.toJson().put("field", e.column())));
-        RowError first = errors.get(0);
+        errors.sorted().forEach(e -> list.add(e.toJson().put("field", e.column())));
+        RowError first = errors.first();
         return new ApiException(422, first.code(), first.messageZh() + "（" + first.column() + "）",
-                first.messageEn() + " (" + first.column() + ")", new JsonObject().put("errors", list));
+                first.messageEn() + " (" + first.column() + ")",
+                errors.details().put("errors", list));
     }
 }

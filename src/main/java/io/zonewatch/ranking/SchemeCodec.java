@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.http.RowError;
+import io.zonewatch.http.RowErrors;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -24,11 +25,11 @@ public final class SchemeCodec {
     }
 
     /** The parse result: a scheme, or the list of problems (each with a JSON path in {@code column}). */
-    public record Parsed(Scheme scheme, List<RowError> errors) {
+    public record Parsed(Scheme scheme, RowErrors errors) {
     }
 
     public static Parsed parse(String code, int version, JsonObject def, Map<String, Indicator> catalog) {
-        List<RowError> errors = new ArrayList<>();
+        RowErrors errors = new RowErrors();
         Reader r = new Reader(def, errors);
         if (!code.matches("[a-z][a-z0-9_]{0,63}")) {
             errors.add(err("code", "bad_code", "方案代码只能由小写字母、数字和 _ 组成", "a scheme code is lowercase letters, digits and '_'"));
@@ -104,13 +105,13 @@ public final class SchemeCodec {
                 new Scheme.MonteCarlo(runs, seed, spread), dimensions), errors);
     }
 
-    private static Scheme.Member member(JsonObject ij, String path, Map<String, Indicator> catalog, Set<String> seen, List<RowError> errors) {
+    private static Scheme.Member member(JsonObject ij, String path, Map<String, Indicator> catalog, Set<String> seen, RowErrors errors) {
         Reader r = new Reader(ij, errors, path + ".");
         String code = ij.getValue("indicator") instanceof String s ? s : null;
         Indicator ind = code == null ? null : catalog.get(code);
         boolean ok = true;
         if (ind == null) {
-            errors.add(err(path + ".indicator", "unknown_indicator", "未知指标 '" + code + "'", "unknown indicator '" + code + "'"));
+            errors.add(err(path + ".indicator", "unknown_indicator", "未知指标 '" + RowErrors.clip(code) + "'", "unknown indicator '" + RowErrors.clip(code) + "'"));
             ok = false;
         } else if (ind.better() == Indicator.Better.NONE) {
             errors.add(err(path + ".indicator", "no_direction", "指标 " + code + " 没有优劣方向，不能用于排名",
@@ -154,7 +155,7 @@ public final class SchemeCodec {
         return ok ? new Scheme.Member(code, weight, cap, benchmarks) : null;
     }
 
-    private static Scheme.Classes classes(JsonObject c, List<RowError> errors) {
+    private static Scheme.Classes classes(JsonObject c, RowErrors errors) {
         String mode = c.getValue("mode") instanceof String s ? s : "percent";
         BigDecimal a, b, cc;
         try {
@@ -216,8 +217,8 @@ public final class SchemeCodec {
     }
 
     /** Typed field access that records a problem instead of throwing. */
-    private record Reader(JsonObject json, List<RowError> errors, String prefix) {
-        Reader(JsonObject json, List<RowError> errors) {
+    private record Reader(JsonObject json, RowErrors errors, String prefix) {
+        Reader(JsonObject json, RowErrors errors) {
             this(json, errors, "");
         }
 

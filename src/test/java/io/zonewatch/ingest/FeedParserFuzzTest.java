@@ -1,5 +1,6 @@
 package io.zonewatch.ingest;
 
+import io.zonewatch.http.RowErrors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.auth.Principal;
@@ -111,7 +112,7 @@ class FeedParserFuzzTest {
         String shown = new String(body, 0, Math.min(body.length, 400), StandardCharsets.UTF_8);
         // 1. The parser alone: every data row is either handed on or reported, never lost.
         int[] handed = {0};
-        ErrorCollector parseErrors = new ErrorCollector();
+        RowErrors parseErrors = new RowErrors();
         int rows;
         try {
             rows = FeedParser.parse(format, body, charset, raw -> {
