@@ -28,6 +28,7 @@ import io.zonewatch.demo.DemoLoader;
 import io.zonewatch.http.ApiVerticle;
 import io.zonewatch.ingest.FeedService;
 import io.zonewatch.ops.MetricTags;
+import io.zonewatch.ops.MetricsVerticle;
 import io.zonewatch.ops.ServiceMetrics;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.ranking.DefaultSchemes;
@@ -68,11 +69,13 @@ public final class ZoneWatch implements AutoCloseable {
     private final String httpDeployment;
     private final int shutdownTimeoutSeconds;
     private final Optional<String> generatedAdminToken;
+    private final int metricsPort;
     private volatile boolean closed;
 
     private ZoneWatch(EmbeddedDatabase embedded, Vertx vertx, Pool pool, ApiVerticle api, RankingScheduler scheduler,
                       AlertService alerts, AlertWorker alertWorker, GrafanaNotifier grafana, Optional<String> generatedAdminToken,
-                      String httpDeployment, int shutdownTimeoutSeconds) {
+                      String httpDeployment, int shutdownTimeoutSeconds, int metricsPort) {
+        this.metricsPort = metricsPort;
         this.httpDeployment = httpDeployment;
         this.shutdownTimeoutSeconds = shutdownTimeoutSeconds;
         this.scheduler = scheduler;
@@ -115,6 +118,9 @@ public final class ZoneWatch implements AutoCloseable {
             vertx = Vertx.builder()
                     .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
                             .setEnabled(true)
+                            // Vert.x keeps backends by name: one of its own, so that two services in one JVM
+                            // (tests) do not share the first one's registry.
+                            .setRegistryName("zonewatch-" + System.identityHashCode(registry))
                             .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE,
                                     Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE))
                             .setJvmMetricsEnabled(true)))
@@ -158,11 +164,19 @@ public final class ZoneWatch implements AutoCloseable {
                         config.publicUrl(), config.grafanaMinSeverity(), config.alertSweepSeconds() > 0 ? 5_000 : 0);
                 await(vertx.deployVerticle(grafana));
             }
+            int metricsPort = -1;
+            if (config.metricsPort().isPresent()) {
+                // Port 0: any free port (tests); the management server's port is then known from metricsPort().
+                MetricsVerticle management = new MetricsVerticle(registry, config, config.metricsPort().get());
+                await(vertx.deployVerticle(management));
+                metricsPort = management.actualPort();
+                LOG.info("Metrics served on the management port {} only (ZONEWATCH_METRICS_PORT)", metricsPort);
+            }
             int port = first.actualPort();
             LOG.info("ZoneWatch listening on port {} ({} HTTP instances, database {})",
                     port, config.httpInstances(), target.describe());
             return new ZoneWatch(embedded, vertx, pool, first, scheduler, alerts, alertWorker, grafana, generated, httpDeployment,
-                    config.shutdownTimeoutSeconds());
+                    config.shutdownTimeoutSeconds(), metricsPort);
         } catch (RuntimeException e) {
             if (vertx != null) await(vertx.close());
             if (embedded != null) embedded.close();
@@ -172,6 +186,11 @@ public final class ZoneWatch implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The management port serving /metrics, or -1 when /metrics is on the API's port. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     /** The admin token generated at first start, to print once; empty on later starts or when configured. */

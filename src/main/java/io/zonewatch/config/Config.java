@@ -31,7 +31,11 @@ public record Config(
         double rankingCompleteness,
         int alertSweepSeconds,
         String publicUrl,
-        String grafanaMinSeverity) {
+        String grafanaMinSeverity,
+        int httpIdleTimeoutSeconds,
+        int httpBodyTimeoutSeconds,
+        boolean http2Cleartext,
+        Optional<Integer> metricsPort) {
 
     public static final String HTTP_PORT = "ZONEWATCH_HTTP_PORT";
     public static final String HTTP_HOST = "ZONEWATCH_HTTP_HOST";
@@ -56,6 +60,10 @@ public record Config(
     public static final String ALERT_SWEEP_S = "ZONEWATCH_ALERT_SWEEP_S";
     public static final String PUBLIC_URL = "ZONEWATCH_PUBLIC_URL";
     public static final String GRAFANA_MIN_SEVERITY = "ZONEWATCH_GRAFANA_MIN_SEVERITY";
+    public static final String HTTP_IDLE_TIMEOUT_S = "ZONEWATCH_HTTP_IDLE_TIMEOUT_S";
+    public static final String HTTP_BODY_TIMEOUT_S = "ZONEWATCH_HTTP_BODY_TIMEOUT_S";
+    public static final String HTTP2_CLEARTEXT = "ZONEWATCH_HTTP2_CLEARTEXT";
+    public static final String METRICS_PORT = "ZONEWATCH_METRICS_PORT";
 
     public static Config fromEnvironment() {
         return from(System.getenv());
@@ -92,7 +100,11 @@ public record Config(
                 r.integer(RANKING_COMPLETENESS, 95, 1, 100) / 100.0,
                 r.integer(ALERT_SWEEP_S, 60, 0, 86_400),
                 r.string(PUBLIC_URL).orElse("http://localhost:8080").replaceAll("/+$", ""),
-                r.choice(GRAFANA_MIN_SEVERITY, "warning", java.util.List.of("info", "warning", "critical")));
+                r.choice(GRAFANA_MIN_SEVERITY, "warning", java.util.List.of("info", "warning", "critical")),
+                r.integer(HTTP_IDLE_TIMEOUT_S, 60, 1, 3_600),
+                r.integer(HTTP_BODY_TIMEOUT_S, 300, 1, 86_400),
+                r.bool(HTTP2_CLEARTEXT, false),
+                r.string(METRICS_PORT).isEmpty() ? Optional.empty() : Optional.of(r.integer(METRICS_PORT, 0, 0, 65535)));
     }
 
     public boolean embeddedDatabase() {

@@ -2,8 +2,6 @@ package io.zonewatch.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
@@ -39,7 +37,7 @@ import io.zonewatch.ranking.SchemeRepository;
 public final class ApiVerticle extends VerticleBase {
     private final Services services;
     private final int port;
-    private HttpServer server;
+    private GuardedServer server;
     private Router router;
     private Pool pool;
     private SqlClient reads;
@@ -57,18 +55,14 @@ public final class ApiVerticle extends VerticleBase {
         reads = Pools.createReads(vertx, services.database(), services.config(), Pools.readsPerHttpInstance(services.config()), "reads-" + loop);
         router = router();
         services.metricTags().routes(routeNames());
-        server = vertx.createHttpServer(new HttpServerOptions()
-                .setHost(services.config().httpHost())
-                .setPort(port)
-                .setCompressionSupported(true));
-        return server.requestHandler(router).listen();
+        server = new GuardedServer(vertx, services.config(), services.config().httpHost(), port, true);
+        return server.listen(router);
     }
 
     /** Stops accepting connections, lets in-flight requests finish (up to the configured timeout). */
     @Override
     public Future<?> stop() {
-        Future<?> drained = server == null ? Future.succeededFuture()
-                : server.shutdown(services.config().shutdownTimeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        Future<?> drained = server == null ? Future.succeededFuture() : server.shutdown(services.config().shutdownTimeoutSeconds());
         // The pools close only once the requests in flight have finished with them.
         return drained.eventually(() -> Future.join(pool == null ? Future.succeededFuture() : pool.close(),
                 reads == null ? Future.succeededFuture() : reads.close()));
@@ -106,7 +100,9 @@ public final class ApiVerticle extends VerticleBase {
         CatalogRepository catalog = new CatalogRepository(pool, services.indicators());
         FeedService feeds = new FeedService(vertx, pool, services.metrics(), services.clock());
 
-        new OpsRoutes(vertx, pool, services.registry(), services.schemaVersion()).mount(router);
+        // Paths that normalise to another resource than they name are refused before anything is matched.
+        router.route().handler(StrictHttp::checkPath);
+        new OpsRoutes(vertx, pool, services.registry(), services.schemaVersion()).mount(router, services.config().metricsPort().isEmpty());
         new PageRoutes().mount(router);
 
         // Authentication is asynchronous and runs before any body is read (an unauthenticated client must

@@ -34,7 +34,8 @@ public final class OpsRoutes {
         this.openApi = Buffer.buffer(Resources.bytes("openapi.yaml"));
     }
 
-    public void mount(Router router) {
+    /** The endpoints; /metrics only when it is not served on a management port of its own. */
+    public void mount(Router router, boolean withMetrics) {
         HealthChecks liveness = HealthChecks.create(vertx);
         liveness.register("process", promise -> promise.complete(Status.OK()));
         router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(liveness));
@@ -50,12 +51,21 @@ public final class OpsRoutes {
                 .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "database unreachable")))));
         router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
 
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(registry.scrape()));
+        if (withMetrics) mountMetrics(router);
 
         router.get("/openapi.yaml").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/yaml; charset=utf-8")
                 .end(openApi));
+    }
+
+    private void mountMetrics(Router router) {
+        router.get("/metrics").handler(metrics(registry));
+    }
+
+    /** GET /metrics, the Prometheus text format (no token: expose it to Prometheus only). */
+    static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metrics(PrometheusMeterRegistry registry) {
+        return ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(registry.scrape());
     }
 }

@@ -23,6 +23,35 @@ class ConfigTest {
         assertTrue(c.grafanaUrl().isEmpty());
     }
 
+    /** Every variable the service reads is in the README's configuration table, and nothing else is. */
+    @Test
+    void theReadmeDocumentsEveryVariable() throws Exception {
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field f : Config.class.getFields()) {
+            if (f.getType() == String.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) read.add((String) f.get(null));
+        }
+        String readme = java.nio.file.Files.readString(Path.of("README.md"));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| `(ZONEWATCH_[A-Z0-9_]+)`( / `(ZONEWATCH_[A-Z0-9_]+)`)? \\|").matcher(readme);
+        while (m.find()) {
+            documented.add(m.group(1));
+            if (m.group(3) != null) documented.add(m.group(3));
+        }
+        assertEquals(read, documented);
+    }
+
+    @Test
+    void timeLimitsAndPortsHaveDefaultsAndBounds() {
+        Config c = Config.from(Map.of());
+        assertEquals(60, c.httpIdleTimeoutSeconds());
+        assertEquals(300, c.httpBodyTimeoutSeconds());
+        assertFalse(c.http2Cleartext());
+        assertTrue(c.metricsPort().isEmpty());
+        assertEquals(9100, Config.from(Map.of(Config.METRICS_PORT, "9100")).metricsPort().orElseThrow());
+        assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of(Config.HTTP_IDLE_TIMEOUT_S, "0")));
+        assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of(Config.METRICS_PORT, "70000")));
+    }
+
     @Test
     void readsEveryVariable() {
         Config c = Config.from(Map.of(Config.HTTP_PORT, "9090", Config.DB_URL, "postgresql://db/zw", Config.DEMO, "true",
