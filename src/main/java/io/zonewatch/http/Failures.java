@@ -52,6 +52,10 @@ public final class Failures {
         if (failure instanceof DecodeException) {
             return ApiException.badRequest("malformed_json", "请求体不是有效的 JSON", "the request body is not valid JSON");
         }
+        if (failure != null && databaseBusy(failure)) {
+            return new ApiException(503, "database_busy", "数据库连接全部在用，请稍后重试（见 Retry-After）",
+                    "every database connection is in use; retry later (see Retry-After)");
+        }
         if (failure != null && databaseUnavailable(failure)) {
             return new ApiException(503, "database_unavailable", "数据库暂时不可用，请稍后重试",
                     "the database is unavailable, retry later");
@@ -78,6 +82,23 @@ public final class Failures {
                 new JsonObject());
     }
 
+    /**
+     * No pooled connection became free within ZONEWATCH_DB_CONNECT_TIMEOUT_MS, or the pool's wait queue
+     * is full: the database is up but every connection is taken (many large feeds at once). The SQL
+     * client (SqlConnectionPool) reports the first as "Timeout waiting for connection" to a query on the
+     * pool and as a bare "Timeout" to getConnection/withTransaction, the second as
+     * ConnectionPoolTooBusyException.
+     */
+    public static boolean databaseBusy(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof io.vertx.core.http.ConnectionPoolTooBusyException) return true;
+            if (c instanceof io.vertx.core.impl.NoStackTraceThrowable && "Timeout".equals(c.getMessage())) return true;
+            if (c instanceof io.vertx.core.VertxException && "Timeout waiting for connection".equals(c.getMessage())) return true;
+            if (c.getCause() == c) break;
+        }
+        return false;
+    }
+
     /** Connection-level failures (refused, closed, timed out, server shutting down): a 503, not a bug. */
     public static boolean databaseUnavailable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
@@ -90,8 +111,7 @@ public final class Failures {
             String message = String.valueOf(c.getMessage());
             if (name.contains("ConnectTimeout") || name.contains("ClosedConnection")
                     || message.contains("Connection is closed") || message.contains("Connection refused")
-                    || message.contains("Connection is not active")
-                    || message.contains("Timeout waiting for connection")) {
+                    || message.contains("Connection is not active")) {
                 return true;
             }
         }

@@ -122,8 +122,7 @@ public final class StrictHttp {
                 ctx.fail(badPath());
                 return;
             }
-            if (decoded.equals(".") || decoded.equals("..") || decoded.indexOf('/') >= 0 || decoded.indexOf('\\') >= 0
-                    || decoded.indexOf('\u0000') >= 0) {
+            if (decoded.equals(".") || decoded.equals("..") || decoded.indexOf('/') >= 0 || decoded.indexOf('\\') >= 0) {
                 ctx.fail(badPath());
                 return;
             }
