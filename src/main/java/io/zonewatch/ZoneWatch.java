@@ -136,7 +136,7 @@ public final class ZoneWatch implements AutoCloseable {
             Map<String, Indicator> indicators = new LinkedHashMap<>();
             await(catalog.indicators()).forEach(i -> indicators.put(i.code(), i));
             await(new SchemeRepository(pool).seedDefaults(DefaultSchemes.load(indicators)));
-            AlertService alerts = new AlertService(vertx, pool, services.metrics(), clock);
+            AlertService alerts = new AlertService(vertx, pool, services.metrics(), clock, config.grafanaPush());
             await(alerts.seedDefaults(DefaultRules.load()));
             Optional<String> generated = await(services.tokens().bootstrapAdmin(config.adminToken()));
             if (config.demo()) {
@@ -159,10 +159,14 @@ public final class ZoneWatch implements AutoCloseable {
             await(vertx.deployVerticle(alertWorker));
             await(vertx.deployVerticle(new ReportingWorker(pool, config.alertSweepSeconds())));
             GrafanaNotifier grafana = null;
-            if (config.grafanaUrl().isPresent() && config.grafanaToken().isPresent()) {
+            if (config.grafanaPush()) {
                 grafana = new GrafanaNotifier(pool, services.metrics(), config.grafanaUrl().get(), config.grafanaToken().get(),
-                        config.publicUrl(), config.grafanaMinSeverity(), config.alertSweepSeconds() > 0 ? 5_000 : 0);
+                        config.publicUrl(), config.grafanaMinSeverity(), config.alertSweepSeconds() > 0 ? 5_000 : 0,
+                        config.grafanaBackfillDays(), clock);
                 await(vertx.deployVerticle(grafana));
+            } else {
+                int cleared = await(GrafanaNotifier.clearWhilePushIsOff(pool));
+                if (cleared > 0) LOG.info("Grafana push is off: {} queued annotations dropped from the outbox", cleared);
             }
             int metricsPort = -1;
             if (config.metricsPort().isPresent()) {

@@ -47,12 +47,15 @@ public final class AlertService {
     private final Pool pool;
     private final ServiceMetrics metrics;
     private final Clock clock;
+    private final boolean grafanaOutbox;
 
-    public AlertService(Vertx vertx, Pool pool, ServiceMetrics metrics, Clock clock) {
+    /** {@code grafanaOutbox}: whether warnings are queued for Grafana (the push is on). */
+    public AlertService(Vertx vertx, Pool pool, ServiceMetrics metrics, Clock clock, boolean grafanaOutbox) {
         this.vertx = vertx;
         this.pool = pool;
         this.metrics = metrics;
         this.clock = clock;
+        this.grafanaOutbox = grafanaOutbox;
     }
 
     /** What an evaluation changed. */
@@ -421,7 +424,7 @@ public final class AlertService {
         }
         Future<Summary> upserted = n == 0 ? Future.succeededFuture(NONE)
                 : conn.preparedQuery(AlertSql.UPSERT).execute(Tuple.from(new Object[]{rule, platform, indicator, period, severity,
-                value, reference, deviation, zh, en, details})).map(rows -> {
+                value, reference, deviation, zh, en, details, grafanaOutbox})).map(rows -> {
                     int raised = 0, updated = 0;
                     for (Row r : rows) {
                         if (r.getBoolean("raised")) {
@@ -446,7 +449,7 @@ public final class AlertService {
         }
         return upserted.compose(up -> m == 0 ? Future.succeededFuture(up)
                 : conn.preparedQuery(AlertSql.RESOLVE).execute(Tuple.from(new Object[]{sRule, sPlatform, sIndicator, sPeriod,
-                rule, platform, indicator, period})).map(rows -> {
+                rule, platform, indicator, period, grafanaOutbox})).map(rows -> {
                     for (Row r : rows) metrics.alertResolved(r.getString("rule"));
                     return new Summary(up.raised(), up.updated(), rows.size());
                 }));

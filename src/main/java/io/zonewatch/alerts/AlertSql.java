@@ -51,7 +51,8 @@ final class AlertSql {
 
     /**
      * Upserts findings. A new warning, or one that fires again after being resolved, also gets an
-     * outbox row ('create'); an acknowledged one keeps its state and gets fresh numbers.
+     * outbox row ('create') when the Grafana push is on ($12); an acknowledged one keeps its state and
+     * gets fresh numbers.
      */
     static final String UPSERT = """
             WITH f AS (
@@ -76,19 +77,19 @@ final class AlertSql {
                     acknowledged_by = CASE WHEN a.state = 'resolved' THEN NULL ELSE a.acknowledged_by END,
                     resolved_at = NULL
                 RETURNING a.id, a.rule, a.platform_code, a.indicator_code, a.period, a.severity
-            ), raised AS (
+            ), queued AS (
+                -- Only while the Grafana push is on ($12): with it off the outbox stays empty.
                 INSERT INTO alert_outbox (alert_id, kind)
                 SELECT up.id, CASE WHEN before.old_state IS NULL OR before.old_state = 'resolved' THEN 'create' ELSE 'update' END
                 FROM up JOIN before USING (rule, platform_code, indicator_code, period)
                 -- new or fired again: a new annotation; severity changed: the annotation is re-tagged
-                WHERE before.old_state IS NULL OR before.old_state = 'resolved' OR before.old_severity <> up.severity
-                RETURNING alert_id, kind
+                WHERE $12 AND (before.old_state IS NULL OR before.old_state = 'resolved' OR before.old_severity <> up.severity)
             )
-            SELECT up.rule, up.severity, (raised.kind = 'create') IS TRUE AS raised
-            FROM up LEFT JOIN raised ON raised.alert_id = up.id
+            SELECT up.rule, up.severity, (before.old_state IS NULL OR before.old_state = 'resolved') AS raised
+            FROM up JOIN before USING (rule, platform_code, indicator_code, period)
             """;
 
-    /** Resolves the warnings in scope that no longer fire, and queues their Grafana update. */
+    /** Resolves the warnings in scope that no longer fire, and queues their Grafana update when the push is on ($9). */
     static final String RESOLVE = """
             WITH scope AS (
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[]) AS s(rule, platform_code, indicator_code, period)
@@ -103,7 +104,7 @@ final class AlertSql {
                                   AND k.indicator_code = a.indicator_code AND k.period = a.period)
                 RETURNING a.id, a.rule
             ), queued AS (
-                INSERT INTO alert_outbox (alert_id, kind) SELECT id, 'resolve' FROM resolved RETURNING alert_id
+                INSERT INTO alert_outbox (alert_id, kind) SELECT id, 'resolve' FROM resolved WHERE $9
             )
             SELECT resolved.rule FROM resolved
             """;
@@ -181,6 +182,45 @@ final class AlertSql {
     static final String OUTBOX_BACKLOG = "SELECT count(*) AS n FROM alert_outbox WHERE delivered_at IS NULL";
 
     // ---- outbox ----
+
+    /** With the push off nothing is waiting to be sent: what an earlier version queued regardless goes. */
+    static final String CLEAR_OUTBOX = "DELETE FROM alert_outbox WHERE delivered_at IS NULL";
+
+    /**
+     * When the push starts: the outbox made to match the warnings as they are now ($1: the first day
+     * of the oldest period still sent). Pending rows of warnings never shown in Grafana that are
+     * resolved or about older periods are dropped; open warnings of recent periods without a current
+     * annotation get one queued; resolved warnings whose annotation was delivered and never marked
+     * resolved get their resolution queued (they were resolved while the push was off).
+     */
+    static final String CATCH_UP = """
+            WITH shown AS (
+                SELECT alert_id, max(id) AS create_id FROM alert_outbox
+                WHERE kind = 'create' AND delivered_at IS NOT NULL AND annotation_id IS NOT NULL GROUP BY alert_id
+            ), dropped AS (
+                DELETE FROM alert_outbox o USING alert a
+                WHERE o.alert_id = a.id AND o.delivered_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM shown WHERE shown.alert_id = a.id)
+                  AND (a.state = 'resolved' OR a.period < $1)
+                RETURNING o.id
+            ), created AS (
+                INSERT INTO alert_outbox (alert_id, kind)
+                SELECT a.id, 'create' FROM alert a
+                WHERE a.state <> 'resolved' AND a.period >= $1
+                  AND NOT EXISTS (SELECT 1 FROM alert_outbox c WHERE c.alert_id = a.id AND c.kind = 'create'
+                                  AND (c.delivered_at IS NULL OR NOT EXISTS (
+                                       SELECT 1 FROM alert_outbox r WHERE r.alert_id = a.id AND r.kind = 'resolve' AND r.id > c.id)))
+                RETURNING id
+            ), resolutions AS (
+                INSERT INTO alert_outbox (alert_id, kind)
+                SELECT a.id, 'resolve' FROM alert a JOIN shown ON shown.alert_id = a.id
+                WHERE a.state = 'resolved'
+                  AND NOT EXISTS (SELECT 1 FROM alert_outbox r WHERE r.alert_id = a.id AND r.kind = 'resolve' AND r.id > shown.create_id)
+                RETURNING id
+            )
+            SELECT (SELECT count(*) FROM dropped) AS dropped, (SELECT count(*) FROM created) AS created,
+                   (SELECT count(*) FROM resolutions) AS resolutions
+            """;
 
     /** Due deliveries, oldest first; a resolution waits until its warning's creation is delivered. */
     static final String DUE = """

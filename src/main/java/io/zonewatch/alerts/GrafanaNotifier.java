@@ -43,11 +43,15 @@ public final class GrafanaNotifier extends VerticleBase {
     private final String publicUrl;
     private final String minSeverity;
     private final long pollMillis;
+    private final int backfillDays;
+    private final java.time.Clock clock;
     private HttpClient http;
     private boolean running;
 
     public GrafanaNotifier(Pool pool, ServiceMetrics metrics, String grafanaUrl, String token, String publicUrl,
-                           String minSeverity, long pollMillis) {
+                           String minSeverity, long pollMillis, int backfillDays, java.time.Clock clock) {
+        this.backfillDays = backfillDays;
+        this.clock = clock;
         this.pool = pool;
         this.metrics = metrics;
         this.grafana = URI.create(grafanaUrl.replaceAll("/+$", ""));
@@ -61,9 +65,34 @@ public final class GrafanaNotifier extends VerticleBase {
     public Future<?> start() {
         http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setIdleTimeout(30)
                 .setSsl("https".equals(grafana.getScheme())));
-        vertx.eventBus().consumer(DELIVER, msg -> deliverSoon());
-        if (pollMillis > 0) vertx.setPeriodic(pollMillis, id -> deliverSoon());
-        return Future.succeededFuture();
+        return catchUp().map(counts -> {
+            if (counts[0] + counts[1] + counts[2] > 0) {
+                LOG.info("Grafana push on: {} open warnings of the last {} days queued, {} resolutions queued, {} stale entries dropped",
+                        counts[1], backfillDays, counts[2], counts[0]);
+            }
+            vertx.eventBus().consumer(DELIVER, msg -> deliverSoon());
+            if (pollMillis > 0) vertx.setPeriodic(pollMillis, id -> deliverSoon());
+            return null;
+        });
+    }
+
+    /**
+     * The outbox made to match the warnings when the push starts (it is empty while the push is off):
+     * open warnings about periods that ended within ZONEWATCH_GRAFANA_BACKFILL_DAYS are queued, older
+     * ones are not sent at all. Resolves to {dropped, created, resolutions}.
+     */
+    Future<long[]> catchUp() {
+        java.time.LocalDate oldest = Period.of(java.time.LocalDate.now(clock.withZone(Period.CHINA)).minusDays(backfillDays)).firstDay();
+        return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(23133, 2)").execute()
+                .compose(locked -> conn.preparedQuery(AlertSql.CATCH_UP).execute(Tuple.of(oldest))).map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new long[]{r.getLong("dropped"), r.getLong("created"), r.getLong("resolutions")};
+                }));
+    }
+
+    /** With the push off the outbox holds nothing: rows an earlier version queued regardless are dropped. */
+    public static Future<Integer> clearWhilePushIsOff(Pool pool) {
+        return pool.query(AlertSql.CLEAR_OUTBOX).execute().map(io.vertx.sqlclient.SqlResult::rowCount);
     }
 
     private void deliverSoon() {

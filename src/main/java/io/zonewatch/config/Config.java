@@ -35,7 +35,8 @@ public record Config(
         int httpIdleTimeoutSeconds,
         int httpBodyTimeoutSeconds,
         boolean http2Cleartext,
-        Optional<Integer> metricsPort) {
+        Optional<Integer> metricsPort,
+        int grafanaBackfillDays) {
 
     public static final String HTTP_PORT = "ZONEWATCH_HTTP_PORT";
     public static final String HTTP_HOST = "ZONEWATCH_HTTP_HOST";
@@ -64,6 +65,7 @@ public record Config(
     public static final String HTTP_BODY_TIMEOUT_S = "ZONEWATCH_HTTP_BODY_TIMEOUT_S";
     public static final String HTTP2_CLEARTEXT = "ZONEWATCH_HTTP2_CLEARTEXT";
     public static final String METRICS_PORT = "ZONEWATCH_METRICS_PORT";
+    public static final String GRAFANA_BACKFILL_DAYS = "ZONEWATCH_GRAFANA_BACKFILL_DAYS";
 
     public static Config fromEnvironment() {
         return from(System.getenv());
@@ -104,7 +106,13 @@ public record Config(
                 r.integer(HTTP_IDLE_TIMEOUT_S, 60, 1, 3_600),
                 r.integer(HTTP_BODY_TIMEOUT_S, 300, 1, 86_400),
                 r.bool(HTTP2_CLEARTEXT, false),
-                r.string(METRICS_PORT).isEmpty() ? Optional.empty() : Optional.of(r.integer(METRICS_PORT, 0, 0, 65535)));
+                r.string(METRICS_PORT).isEmpty() ? Optional.empty() : Optional.of(r.integer(METRICS_PORT, 0, 0, 65535)),
+                r.integer(GRAFANA_BACKFILL_DAYS, 365, 0, 36_500));
+    }
+
+    /** Warnings are pushed to Grafana (and queued in the outbox) only when both its URL and token are set. */
+    public boolean grafanaPush() {
+        return grafanaUrl.isPresent() && grafanaToken.isPresent();
     }
 
     public boolean embeddedDatabase() {

@@ -120,7 +120,7 @@ public final class ApiVerticle extends VerticleBase {
         new CatalogRoutes(catalog).mount(router);
         new AlertRoutes(pool).mount(router);
         new RuleSettingRoutes(pool).mount(router);
-        new TargetRoutes(pool, new AlertService(vertx, pool, services.metrics(), services.clock())).mount(router);
+        new TargetRoutes(pool, new AlertService(vertx, pool, services.metrics(), services.clock(), services.config().grafanaPush())).mount(router);
         new RankingRoutes(catalog, new SchemeRepository(pool), new RankingService(vertx, pool, services.clock()),
                 new RankingViews(reads)).mount(router);
 

@@ -37,7 +37,9 @@ class AlertApiTest {
 
     @BeforeAll
     static void start() {
-        service = TestService.start(Map.of(), Clock.fixed(Instant.parse("2026-02-15T02:00:00Z"), ZoneOffset.UTC));
+        // The push on (to a Grafana nobody answers at): these tests look at what the outbox queues.
+        service = TestService.start(Map.of(io.zonewatch.config.Config.GRAFANA_URL, "http://127.0.0.1:" + io.zonewatch.testing.Ports.free(),
+                io.zonewatch.config.Config.GRAFANA_TOKEN, "glsa_unused"), Clock.fixed(Instant.parse("2026-02-15T02:00:00Z"), ZoneOffset.UTC));
         api = service.api;
         StringBuilder platforms = new StringBuilder();
         for (int i = 1; i <= 9; i++) platforms.append("H").append(i).append(",高新区").append(i).append(",provincial,hitech,宁波市,,,\n");

@@ -248,4 +248,70 @@ class GrafanaNotifierTest {
         assertTrue(service.text("SELECT last_error FROM alert_outbox").contains("401"));
         assertEquals(0, grafana.annotations.size());
     }
+
+    /** The falling YTD value of raise(), in a year of the test's choosing. */
+    private void raiseIn(String platform, int year) {
+        service.platforms(platform + ",测试区,county,other,丽水市,,,\n");
+        assertEquals(201, service.api.feed(ADMIN, HEADER + platform + ",tax_revenue," + year + "Q2,50\n" + platform + ",tax_revenue,"
+                + year + "Q3,40\n", null).status());
+        service.evaluateAlerts();
+    }
+
+    private void resolve(String platform, int year) {
+        assertEquals(201, service.api.feed(ADMIN, HEADER + platform + ",tax_revenue," + year + "Q3,60\n", null).status());
+        service.evaluateAlerts();
+    }
+
+    private TestService restart(boolean push) {
+        DbTarget db = service.db;
+        service.close();
+        service = null;
+        return TestService.startOn(db, push ? env() : Map.of(), CLOCK);
+    }
+
+    /**
+     * Issue 12 item 17: with the push off the outbox stays empty (and what an earlier version queued is
+     * dropped), so its backlog alert cannot fire; switching the push on sends the open warnings about
+     * periods that ended within ZONEWATCH_GRAFANA_BACKFILL_DAYS (365: here from 2025Q1 on), nothing older
+     * and nothing resolved.
+     */
+    @Test
+    void withThePushOffNothingIsQueuedAndSwitchingItOnSendsOnlyRecentOpenWarnings() {
+        service = restart(false);
+        raiseIn("G10", 2025);   // open, 2025Q3: recent
+        raiseIn("G11", 2019);   // open, 2019Q3: older than a year
+        raiseIn("G12", 2025);
+        resolve("G12", 2025);   // resolved
+        assertEquals(3, service.scalar("SELECT count(*) FROM alert"));
+        assertEquals(0, service.scalar("SELECT count(*) FROM alert_outbox"), "nothing queued while the push is off");
+        assertTrue(service.api.get("/metrics", null).text().contains("zonewatch_alerts_raised_total{rule=\"ytd_decrease\",severity=\"critical\"} 3.0"),
+                "raised warnings are still counted");
+        // A row an earlier version queued with the push off is dropped at the next start with the push off.
+        service.scalar("WITH i AS (INSERT INTO alert_outbox (alert_id, kind) SELECT id, 'create' FROM alert RETURNING 1) SELECT count(*) FROM i");
+        service = restart(false);
+        assertEquals(0, service.scalar("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL"));
+
+        grafana.start(vertx, port);
+        service = restart(true);
+        assertEquals(1, service.scalar("SELECT count(*) FROM alert_outbox"), "one annotation queued: the open, recent warning");
+        assertEquals(1, deliver());
+        assertEquals(1, grafana.annotations.size());
+        assertTrue(grafana.annotations.get(0).getJsonArray("tags").getList().contains("G10"), grafana.annotations.toString());
+        service = restart(true);
+        assertEquals(0, deliver(), "a second start queues nothing again");
+    }
+
+    @Test
+    void aWarningResolvedWhileThePushWasOffIsMarkedResolvedWhenItComesBack() {
+        grafana.start(vertx, port);
+        raiseIn("G13", 2025);
+        assertEquals(1, deliver());
+        service = restart(false);
+        resolve("G13", 2025);
+        assertEquals(0, service.scalar("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL"));
+        service = restart(true);
+        assertEquals(1, deliver());
+        assertEquals(1, grafana.annotations.size());
+        assertTrue(grafana.annotations.get(0).getJsonArray("tags").getList().contains("resolved"), grafana.annotations.toString());
+    }
 }
