@@ -168,17 +168,29 @@ async function api(path, token) {
 
 // ---------------------------------------------------------------- token storage
 
+// A token is kept for this browser session (sessionStorage: it survives reloads, not closing the
+// browser) unless "remember on this device" is ticked (localStorage). Forgetting clears both.
+
 function readStored() {
   try {
-    return window.localStorage.getItem(STORAGE_KEY);
+    const session = window.sessionStorage.getItem(STORAGE_KEY);
+    if (session) return { token: session, remembered: false };
+    const remembered = window.localStorage.getItem(STORAGE_KEY);
+    return remembered ? { token: remembered, remembered: true } : null;
   } catch (e) {
     return null;
   }
 }
 
-function store(token) {
+function store(token, remember) {
   try {
-    window.localStorage.setItem(STORAGE_KEY, token);
+    if (remember) {
+      window.localStorage.setItem(STORAGE_KEY, token);
+      window.sessionStorage.removeItem(STORAGE_KEY);
+    } else {
+      window.sessionStorage.setItem(STORAGE_KEY, token);
+      window.localStorage.removeItem(STORAGE_KEY);
+    }
     return true;
   } catch (e) {
     return false;
@@ -188,6 +200,11 @@ function store(token) {
 function unstore() {
   try {
     window.localStorage.removeItem(STORAGE_KEY);
+  } catch (e) {
+    // nothing stored then
+  }
+  try {
+    window.sessionStorage.removeItem(STORAGE_KEY);
   } catch (e) {
     // nothing stored then
   }
@@ -292,7 +309,7 @@ async function openToken(token, { remember, fromStorage }) {
     if (indicators && Array.isArray(indicators.indicators)) {
       for (const i of indicators.indicators) state.indicators.set(i.code, i);
     }
-    state.stored = remember ? store(token) : (unstore(), false);
+    state.stored = store(token, remember);
     $('token-input').value = '';
     renderSession();
     renderHead();
@@ -774,7 +791,8 @@ function init() {
   });
   const saved = readStored();
   if (saved) {
-    openToken(saved, { remember: true, fromStorage: true });
+    $('remember-token').checked = saved.remembered;
+    openToken(saved.token, { remember: saved.remembered, fromStorage: true });
   }
 }
 

@@ -21,6 +21,7 @@ import io.zonewatch.http.ApiException;
 import io.zonewatch.http.Http;
 import io.zonewatch.http.RowError;
 import io.zonewatch.http.RowErrors;
+import io.zonewatch.ingest.InputNumber;
 
 import java.math.BigDecimal;
 import java.nio.charset.Charset;
@@ -184,8 +185,10 @@ public final class TargetRoutes {
     private static List<Map<String, Object>> json(String text) {
         Object parsed;
         try {
-            parsed = new JsonObject(text).getValue("targets");
-        } catch (DecodeException | ClassCastException e) {
+            Object body = Http.parseJson(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (!(body instanceof JsonObject o)) throw new ClassCastException();
+            parsed = o.getValue("targets");
+        } catch (ClassCastException e) {
             throw ApiException.badRequest("malformed_json", "请求体必须是 {\"targets\": [...]}", "the body must be {\"targets\": [...]}");
         }
         if (!(parsed instanceof JsonArray array)) {
@@ -225,25 +228,27 @@ public final class TargetRoutes {
             } else if (ind.derived()) {
                 errors.add(new RowError(row, "indicator_code", "derived_indicator", "派生指标不能设定目标", "derived indicators have no targets"));
             }
-            Integer year = null;
-            try {
-                year = Integer.parseInt(String.valueOf(r.get("year")).trim());
-                if (year < 1949 || year > 2100) year = null;
-            } catch (NumberFormatException ignored) {
-                // reported below
+            Integer year = InputNumber.year(String.valueOf(r.get("year")));
+            if (year != null && (year < 1949 || year > 2100)) year = null;
+            if (year == null) {
+                errors.add(new RowError(row, "year", "bad_year", "年份无效", "invalid year '" + RowErrors.clip(String.valueOf(r.get("year"))) + "'"));
             }
-            if (year == null) errors.add(new RowError(row, "year", "bad_year", "年份无效", "invalid year '" + RowErrors.clip(String.valueOf(r.get("year"))) + "'"));
             BigDecimal value = null;
+            String shown = RowErrors.clip(String.valueOf(r.get("value")));
             try {
-                value = new BigDecimal(String.valueOf(r.get("value")).trim());
+                value = InputNumber.parse(String.valueOf(r.get("value")));
                 if (value.signum() <= 0 || value.precision() > 30 || value.stripTrailingZeros().scale() > 16
                         || value.compareTo(new BigDecimal("1e15")) > 0) {
                     errors.add(new RowError(row, "value", "out_of_range", "目标值必须是合理的正数", "a target must be a positive number of sane size"));
                     value = null;
                 }
-            } catch (NumberFormatException e) {
-                errors.add(new RowError(row, "value", "not_a_number", "'" + RowErrors.clip(String.valueOf(r.get("value"))) + "' 不是数字",
-                        "'" + RowErrors.clip(String.valueOf(r.get("value"))) + "' is not a number"));
+            } catch (InputNumber.Refused e) {
+                if (e.problem() == InputNumber.Problem.OUT_OF_RANGE) {
+                    errors.add(new RowError(row, "value", "out_of_range", "目标值必须是合理的正数", "a target must be a positive number of sane size"));
+                } else {
+                    errors.add(new RowError(row, "value", "not_a_number", "'" + shown + "' 不是数字" + e.hintZh(),
+                            "'" + shown + "' is not a number" + e.hintEn()));
+                }
             }
             if (errors.count() > before) continue;
             String key = platform + "|" + indicator + "|" + year;

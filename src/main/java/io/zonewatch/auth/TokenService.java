@@ -107,6 +107,8 @@ public final class TokenService {
         if (name.length() > 200) {
             throw ApiException.unprocessable("bad_name", "name 过长（最多 200 字符）", "name is too long (200 characters at most)");
         }
+        int bad = io.zonewatch.http.DisplayText.offending(name);
+        if (bad >= 0) throw io.zonewatch.http.DisplayText.refusal("name", bad);
         String secret = newSecret();
         String tokenName = name;
         return pool.withTransaction(conn -> {

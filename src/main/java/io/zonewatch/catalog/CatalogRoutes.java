@@ -84,12 +84,7 @@ public final class CatalogRoutes {
         String contentType = Objects.requireNonNullElse(ctx.request().getHeader("Content-Type"), "").toLowerCase();
         PlatformInput input;
         if (contentType.startsWith("application/json")) {
-            Object value;
-            try {
-                value = ctx.body().buffer() == null ? null : ctx.body().buffer().toJsonValue();
-            } catch (DecodeException e) {
-                throw ApiException.badRequest("malformed_json", "请求体不是有效的 JSON", "the request body is not valid JSON");
-            }
+            Object value = ctx.body().buffer() == null ? null : Http.parseJson(ctx.body().buffer().getBytes());
             if (!(value instanceof JsonArray array)) {
                 throw ApiException.badRequest("malformed_json", "请求体必须是平台对象的 JSON 数组", "the body must be a JSON array of platforms");
             }

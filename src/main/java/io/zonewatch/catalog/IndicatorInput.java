@@ -72,7 +72,11 @@ final class IndicatorInput {
 
     private static String text(JsonObject body, String field, boolean required) {
         Object v = body.getValue(field);
-        if (v instanceof String s && !s.isBlank() && s.length() <= 200) return s.trim();
+        if (v instanceof String s && !s.isBlank() && s.length() <= 200) {
+            int bad = io.zonewatch.http.DisplayText.offending(s);
+            if (bad >= 0) throw io.zonewatch.http.DisplayText.refusal(field, bad);
+            return s.trim();
+        }
         if (v == null && !required) return null;
         throw invalid("missing_field", "字段 " + field + " 必须是 1–200 字符的字符串", field + " must be a string of 1-200 characters");
     }

@@ -5,6 +5,7 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.http.RowError;
+import io.zonewatch.http.DisplayText;
 import io.zonewatch.http.RowErrors;
 
 import java.time.LocalDate;
@@ -150,6 +151,10 @@ public final class PlatformInput {
         for (String[] f : new String[][]{{"name", name}, {"nameEn", nameEn}, {"region", region}}) {
             if (f[1] != null && f[1].length() > 200) {
                 errors.add(new RowError(row, f[0], "too_long", f[0] + " 过长（最多 200 字符）", f[0] + " is longer than 200 characters"));
+            } else if (f[1] != null && DisplayText.offending(f[1]) >= 0) {
+                String c = DisplayText.describe(DisplayText.offending(f[1]));
+                errors.add(new RowError(row, f[0], "bad_characters", f[0] + " 含有不可显示或改变文字方向的字符 " + c,
+                        f[0] + " contains a control or text-direction character (" + c + ")"));
             }
         }
         if (errors.count() == before) {

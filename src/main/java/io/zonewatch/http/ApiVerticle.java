@@ -101,6 +101,7 @@ public final class ApiVerticle extends VerticleBase {
         FeedService feeds = new FeedService(vertx, pool, services.metrics(), services.clock());
 
         // Paths that normalise to another resource than they name are refused before anything is matched.
+        router.route().handler(Http::securityHeaders);
         router.route().handler(StrictHttp::checkPath);
         new OpsRoutes(vertx, pool, services.registry(), services.schemaVersion()).mount(router, services.config().metricsPort().isEmpty());
         new PageRoutes().mount(router);

@@ -120,6 +120,7 @@ public final class ConnectionGuard {
         if (response.headWritten()) return;
         ApiException error = new ApiException(408, "request_timeout", "请求体未在时限内发送完毕，连接已关闭",
                 "the request body did not arrive in time; the connection is closed");
+        Http.secure(response, false);
         response.setStatusCode(408).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
                 .end(error.toJson().encode());
     }

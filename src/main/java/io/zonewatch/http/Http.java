@@ -2,7 +2,6 @@ package io.zonewatch.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +18,30 @@ public final class Http {
     public static final String API = "/api/v1";
 
     private Http() {
+    }
+
+    /** What the platform page may load: its own scripts, styles, images and API only; never framed. */
+    static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    /** Everything else is data, not a document: nothing to load, never framed. */
+    static final String DATA_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+    /**
+     * First handler of every server: responses are not content-sniffed, send no referrer, and cannot
+     * be framed (clickjacking of the platform page).
+     */
+    public static void securityHeaders(RoutingContext ctx) {
+        String path = ctx.request().path();
+        boolean page = path != null && (path.equals("/platform") || path.startsWith("/static/"));
+        secure(ctx.response(), page);
+        ctx.next();
+    }
+
+    static void secure(io.vertx.core.http.HttpServerResponse response, boolean page) {
+        response.putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Referrer-Policy", "no-referrer")
+                .putHeader("X-Frame-Options", "DENY")
+                .putHeader("Content-Security-Policy", page ? PAGE_POLICY : DATA_POLICY);
     }
 
     /**
@@ -52,13 +75,53 @@ public final class Http {
     }
 
     public static JsonObject bodyObject(RoutingContext ctx) {
+        Object value = ctx.body().buffer() == null ? null : parseJson(ctx.body().buffer().getBytes());
+        if (value instanceof JsonObject o) return o;
+        throw ApiException.badRequest("malformed_json", "请求体必须是 JSON 对象", "the request body must be a JSON object");
+    }
+
+    /** Request bodies are read strictly: a key given twice is refused (not last-wins), and so is a number no double can hold. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /**
+     * A request body as a JsonObject, JsonArray or scalar. 400 {@code malformed_json} when it is not
+     * JSON (or a number overflows), 400 {@code duplicate_field} when an object names a key twice.
+     */
+    public static Object parseJson(byte[] body) {
+        Object value;
         try {
-            Object value = ctx.body().buffer() == null ? null : ctx.body().buffer().toJsonValue();
-            if (value instanceof JsonObject o) return o;
-        } catch (DecodeException e) {
+            value = STRICT_JSON.readValue(body, Object.class);
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            String m = String.valueOf(e.getOriginalMessage());
+            if (m.startsWith("Duplicate field")) {
+                String field = RowErrors.clip(m.replaceAll("(?s)^Duplicate field '(.*)'.*$", "$1"));
+                throw new ApiException(400, "duplicate_field", "JSON 中字段 '" + field + "' 出现了两次", "the JSON names the field '" + field + "' twice");
+            }
+            throw ApiException.badRequest("malformed_json", "请求体不是有效的 JSON", "the request body is not valid JSON");
+        } catch (java.io.IOException | RuntimeException e) {
             throw ApiException.badRequest("malformed_json", "请求体不是有效的 JSON", "the request body is not valid JSON");
         }
-        throw ApiException.badRequest("malformed_json", "请求体必须是 JSON 对象", "the request body must be a JSON object");
+        if (!finite(value)) {
+            throw ApiException.badRequest("malformed_json", "JSON 中的数值超出范围", "a number in the JSON is out of range");
+        }
+        if (value instanceof java.util.Map<?, ?> map) {
+            @SuppressWarnings("unchecked") java.util.Map<String, Object> m = (java.util.Map<String, Object>) map;
+            return new JsonObject(m);
+        }
+        if (value instanceof java.util.List<?> list) {
+            @SuppressWarnings("unchecked") java.util.List<Object> l = (java.util.List<Object>) list;
+            return new JsonArray(l);
+        }
+        return value;
+    }
+
+    private static boolean finite(Object v) {
+        if (v instanceof Double d) return Double.isFinite(d);
+        if (v instanceof java.util.Map<?, ?> m) return m.values().stream().allMatch(Http::finite);
+        if (v instanceof java.util.List<?> l) return l.stream().allMatch(Http::finite);
+        return true;
     }
 
     /**

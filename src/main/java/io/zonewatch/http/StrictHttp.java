@@ -101,6 +101,7 @@ public final class StrictHttp {
     private static void respondAndClose(HttpServerRequest request, ApiException error) {
         HttpServerResponse response = request.response();
         if (!response.headWritten()) {
+            Http.secure(response, false);
             response.setStatusCode(error.status()).putHeader("Content-Type", Http.JSON).putHeader("Connection", "close")
                     .end(error.toJson().encode());
         }

@@ -317,14 +317,19 @@ final class FeedParser {
             if (p.nextToken() != JsonToken.START_OBJECT) throw notAnObservationsObject();
             boolean found = false;
             int count = 0;
+            java.util.Set<String> names = new java.util.HashSet<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
+                if (!names.add(name)) {
+                    throw new FeedRejection(1, RowValidator.clip(name), "duplicate_field", "JSON 中字段 '" + RowValidator.clip(name) + "' 出现了两次",
+                            "the JSON names the field '" + RowValidator.clip(name) + "' twice");
+                }
                 JsonToken value = p.nextToken();
                 if ("observations".equals(name) && value == JsonToken.START_ARRAY) {
                     found = true;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
                         count++;
-                        jsonRow(count, JSON.readTree(p), sink, errors);
+                        jsonRow(count, p, sink, errors);
                     }
                 } else {
                     p.skipChildren();
@@ -348,37 +353,55 @@ final class FeedParser {
                 "the JSON body must be {\"observations\": [...]}");
     }
 
-    private static void jsonRow(long position, JsonNode item, Consumer<RawRow> sink, RowErrors errors) {
-        if (!item.isObject()) {
+    /**
+     * One element of "observations", read token by token (the parser is on its first token). Scalars
+     * are kept as the text the sender wrote: a number is parsed later by the same rule as a CSV cell,
+     * so "1e2147483648" is a row error (out_of_range), not a failure of the JSON reader. A field named
+     * twice in one observation is a row error (duplicate_field), not silently the last one.
+     */
+    private static void jsonRow(long position, JsonParser p, Consumer<RawRow> sink, RowErrors errors) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
             errors.add(new RowError(position, null, "bad_row", "observations 的元素必须是对象", "each observation must be an object"));
             return;
         }
-        Map<String, JsonNode> fields = new HashMap<>();
+        Map<String, String> fields = new HashMap<>();
         List<String> unknown = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> f = item.fields(); f.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = f.next();
-            String logical = JSON_FIELDS.get(e.getKey());
-            if (logical == null) unknown.add(e.getKey());
-            else if (fields.put(logical, e.getValue()) != null) unknown.add(e.getKey() + " (twice)");
+        String duplicate = null;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken token = p.nextToken();
+            String text = switch (token) {
+                case VALUE_NULL -> null;
+                case VALUE_STRING -> p.getText().trim();
+                case START_OBJECT, START_ARRAY -> {
+                    p.skipChildren();
+                    yield token == JsonToken.START_OBJECT ? "{...}" : "[...]";
+                }
+                default -> p.getText();   // numbers as written, true/false
+            };
+            if (!seen.add(key)) {
+                if (duplicate == null) duplicate = key;
+                continue;
+            }
+            String logical = JSON_FIELDS.get(key);
+            if (logical == null) unknown.add(key);
+            else if (fields.containsKey(logical)) unknown.add(key + " (twice)");
+            else fields.put(logical, text == null || text.isEmpty() ? null : text);
+        }
+        if (duplicate != null) {
+            errors.add(new RowError(position, RowValidator.clip(duplicate), "duplicate_field", "字段 '" + RowValidator.clip(duplicate) + "' 出现了两次",
+                    "the field '" + RowValidator.clip(duplicate) + "' appears twice in the observation"));
+            return;
         }
         if (!unknown.isEmpty()) {
             errors.add(new RowError(position, RowValidator.clip(unknown.get(0)), "unknown_field", "未识别的字段：" + shown(unknown),
                     "unrecognised fields: " + shown(unknown) + "; allowed are platform, indicator, period, value, unit, status, note"));
             return;
         }
-        JsonNode value = fields.get("value");
-        Object rawValue = value == null || value.isNull() ? null
-                : value.isNumber() ? value.decimalValue()
-                : value.isTextual() ? value.textValue()
-                : value.toString();
-        sink.accept(new RawRow(position, text(fields.get("platform")), text(fields.get("indicator")),
-                text(fields.get("period")), rawValue, text(fields.get("unit")), null,
-                text(fields.get("status")), text(fields.get("note")), null, RawRow.Columns.JSON));
+        sink.accept(new RawRow(position, fields.get("platform"), fields.get("indicator"), fields.get("period"), fields.get("value"),
+                fields.get("unit"), null, fields.get("status"), fields.get("note"), null, RawRow.Columns.JSON));
     }
 
-    private static String text(JsonNode n) {
-        if (n == null || n.isNull()) return null;
-        String s = n.isTextual() ? n.textValue().trim() : n.toString();
-        return s.isEmpty() ? null : s;
-    }
 }

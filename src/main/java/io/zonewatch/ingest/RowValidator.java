@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
  */
 final class RowValidator {
     /** Plain decimal notation, optionally with an exponent; no thousands separators, no words. */
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     /** Larger magnitudes are typing or unit errors for any statistic of one platform. */
     static final BigDecimal MAX_ABS = new BigDecimal("1e15");
     static final int MAX_NOTE = 1000;
@@ -150,22 +149,14 @@ final class RowValidator {
         }
         if (v instanceof BigInteger i) return new BigDecimal(i);
         String s = v.toString().trim();
-        if (!NUMBER.matcher(s).matches()) {
-            String hintZh = s.matches("[+-]?[\\d,]+(\\.\\d+)?") ? "（请去掉千位分隔符）"
-                    : s.endsWith("%") ? "（请去掉百分号）" : "";
-            String hintEn = s.matches("[+-]?[\\d,]+(\\.\\d+)?") ? " (remove the thousands separators)"
-                    : s.endsWith("%") ? " (remove the percent sign)" : "";
-            errors.add(err(r, col, "not_a_number", "'" + clip(s) + "' 不是数字" + hintZh,
-                    "'" + clip(s) + "' is not a number" + hintEn));
-            return null;
-        }
         try {
-            BigDecimal d = new BigDecimal(s);
-            if (Math.abs((long) d.scale()) > 1000 || d.precision() > 1000) throw new NumberFormatException();
-            return d;
-        } catch (NumberFormatException | ArithmeticException e) {
-            // An exponent beyond what BigDecimal can scale: far outside any statistic.
-            errors.add(err(r, col, "out_of_range", "数值 '" + clip(s) + "' 超出范围", "value '" + clip(s) + "' is out of range"));
+            return InputNumber.parse(s);
+        } catch (InputNumber.Refused e) {
+            if (e.problem() == InputNumber.Problem.OUT_OF_RANGE) {
+                errors.add(err(r, col, "out_of_range", "数值 '" + clip(s) + "' 超出范围", "value '" + clip(s) + "' is out of range"));
+            } else {
+                errors.add(err(r, col, "not_a_number", "'" + clip(s) + "' 不是数字" + e.hintZh(), "'" + clip(s) + "' is not a number" + e.hintEn()));
+            }
             return null;
         }
     }

@@ -28,6 +28,7 @@ public final class MetricsVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        router.route().handler(io.zonewatch.http.Http::securityHeaders);
         router.route().handler(StrictHttp::checkPath);
         router.get("/metrics").handler(OpsRoutes.metrics(registry));
         router.route().failureHandler(Failures::handle);

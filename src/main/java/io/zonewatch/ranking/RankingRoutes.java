@@ -43,7 +43,10 @@ public final class RankingRoutes {
         router.get(Http.API + "/rankings/:year/runs").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER))
                 .handler(Http.json(200, ctx -> views.runs(year(ctx), ctx.queryParams().get("scheme")).map(l -> new JsonObject().put("runs", l))));
         router.get(Http.API + "/rankings/:year/runs/:id").handler(Http.json(200, ctx -> views.run(Http.idParam(ctx, "id")).compose(run -> {
-            if (run == null || run.getInteger("year") != year(ctx)) {
+            // A platform's own token sees a year-end run only once it is published (provisional quarterly
+            // runs are never published: they are the quarter's monitoring, shown to everyone).
+            if (run == null || run.getInteger("year") != year(ctx)
+                    || publishedOnly(ctx) && run.getInteger("quarter") == null && run.getOffsetDateTime("published_at") == null) {
                 throw ApiException.notFound("没有这个排名批次", "no such run");
             }
             return views.table(run, ctx.queryParams().get("group"));
@@ -110,7 +113,7 @@ public final class RankingRoutes {
         int year = year(ctx);
         String scheme = ctx.queryParams().get("scheme") == null ? RankingViews.DEFAULT_SCHEME : ctx.queryParams().get("scheme");
         Integer quarter = quarter(ctx);
-        return views.selectRun(scheme, year, quarter).compose(run -> {
+        return views.selectRun(scheme, year, quarter, publishedOnly(ctx)).compose(run -> {
             if (run == null) {
                 throw ApiException.notFound("方案 " + scheme + " 尚无 " + year + (quarter == null ? " 年度" : " 年第 " + quarter + " 季度") + "排名",
                         "no " + (quarter == null ? "year-end" : "Q" + quarter) + " ranking of scheme " + scheme + " for " + year);
@@ -123,7 +126,12 @@ public final class RankingRoutes {
         String scheme = ctx.queryParams().get("scheme") == null ? RankingViews.DEFAULT_SCHEME : ctx.queryParams().get("scheme");
         Integer year = null;
         if (ctx.queryParams().get("year") != null) year = year(ctx.queryParams().get("year"));
-        return views.platform(code, year, scheme);
+        return views.platform(code, year, scheme, publishedOnly(ctx));
+    }
+
+    /** Platforms see year-end rankings once published; the bureau, leaders and admins see drafts too. */
+    private static boolean publishedOnly(RoutingContext ctx) {
+        return principal(ctx).role() == Role.PLATFORM;
     }
 
     private Future<JsonObject> me(RoutingContext ctx) {

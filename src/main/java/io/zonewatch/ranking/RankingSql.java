@@ -151,24 +151,25 @@ final class RankingSql {
 
     /**
      * One platform's ranking ($1 platform, $2 scheme, $3 year or null for the latest year with a
-     * year-end run) in one round trip, built as the API's JSON by PostgreSQL: this is the hottest
+     * year-end run, $4 published runs only: what a platform's own token sees) in one round trip, built as the API's JSON by PostgreSQL: this is the hottest
      * read of the service (every platform's page), and one statement instead of five halves its cost.
      * Columns: known (the platform exists), year (null: no year-end run at all), body (null: no run
      * that year). The body is the API shape of GET /platforms/{code}/ranking.
      */
     static final String PLATFORM_RANKING = """
             WITH target AS (
-                SELECT coalesce($3::int, (SELECT max(year) FROM ranking_run WHERE scheme_code = $2 AND quarter IS NULL)) AS year
+                SELECT coalesce($3::int, (SELECT max(year) FROM ranking_run WHERE scheme_code = $2 AND quarter IS NULL
+                                                            AND (NOT $4::boolean OR published_at IS NOT NULL))) AS year
             ), run AS (
                 SELECT r.id, r.year, r.scheme_version, r.published_at, r.data_as_of, r.ranked
                 FROM ranking_run r JOIN target t ON r.year = t.year
-                WHERE r.scheme_code = $2 AND r.quarter IS NULL
+                WHERE r.scheme_code = $2 AND r.quarter IS NULL AND (NOT $4::boolean OR r.published_at IS NOT NULL)
                 ORDER BY (r.published_at IS NOT NULL) DESC, r.published_at DESC NULLS LAST, r.id DESC
                 LIMIT 1
             ), official AS (
                 SELECT DISTINCT ON (year) id, year, published_at IS NOT NULL AS published
                 FROM ranking_run
-                WHERE scheme_code = $2 AND quarter IS NULL
+                WHERE scheme_code = $2 AND quarter IS NULL AND (NOT $4::boolean OR published_at IS NOT NULL)
                 ORDER BY year, (published_at IS NOT NULL) DESC, published_at DESC NULLS LAST, id DESC
             )
             SELECT p.code IS NOT NULL AS known, t.year,

@@ -41,9 +41,10 @@ public final class RankingViews {
     }
 
     /** The run a table shows: for a quarter the newest provisional run, else the official year-end run. */
-    public Future<Row> selectRun(String scheme, int year, Integer quarter) {
+    /** The run a table shows; {@code publishedOnly}: a platform's own token sees only published year-end runs. */
+    public Future<Row> selectRun(String scheme, int year, Integer quarter, boolean publishedOnly) {
         Future<RowSet<Row>> rows = quarter == null
-                ? client.preparedQuery(RankingSql.OFFICIAL_RUN).execute(Tuple.of(scheme, year))
+                ? client.preparedQuery(publishedOnly ? RankingSql.PUBLISHED_RUN : RankingSql.OFFICIAL_RUN).execute(Tuple.of(scheme, year))
                 : client.preparedQuery(RankingSql.LATEST_PROVISIONAL_RUN).execute(Tuple.of(scheme, year, quarter));
         return rows.map(rs -> rs.size() == 0 ? null : rs.iterator().next());
     }
@@ -110,8 +111,9 @@ public final class RankingViews {
      * One platform's ranking in the table of {@code year} (latest year with a year-end run when null),
      * with its history, as the JSON text PostgreSQL builds (one round trip, see RankingSql).
      */
-    public Future<String> platform(String code, Integer year, String scheme) {
-        return client.preparedQuery(RankingSql.PLATFORM_RANKING).execute(Tuple.of(code, scheme, year)).map(rows -> {
+    /** {@code publishedOnly}: a platform's own token sees only published year-end runs. */
+    public Future<String> platform(String code, Integer year, String scheme, boolean publishedOnly) {
+        return client.preparedQuery(RankingSql.PLATFORM_RANKING).execute(Tuple.of(code, scheme, year, publishedOnly)).map(rows -> {
             Row r = rows.iterator().next();
             if (!r.getBoolean("known")) throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
             if (r.getString("body") == null) throw noRanking(scheme, r.getInteger("year"));

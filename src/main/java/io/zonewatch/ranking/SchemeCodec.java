@@ -225,7 +225,13 @@ public final class SchemeCodec {
         String text(String field, String def) {
             Object v = json.getValue(field);
             if (v == null) return def;
-            if (v instanceof String s && !s.isBlank() && s.length() <= 200) return s.trim();
+            if (v instanceof String s && !s.isBlank() && s.length() <= 200) {
+                int bad = io.zonewatch.http.DisplayText.offending(s);
+                if (bad < 0) return s.trim();
+                errors.add(err(prefix + field, "bad_characters", field + " 含有不可显示或改变文字方向的字符 " + io.zonewatch.http.DisplayText.describe(bad),
+                        field + " contains a control or text-direction character (" + io.zonewatch.http.DisplayText.describe(bad) + ")"));
+                return def;
+            }
             errors.add(err(prefix + field, "bad_value", field + " 必须是 1–200 字符的字符串", field + " must be a string of 1-200 characters"));
             return def;
         }

@@ -142,7 +142,13 @@ class RankingApiTest {
     @Test
     @Order(2)
     void aPlatformSeesWhyItStandsWhereItStands() {
-        Api.Response r = api.get("/api/v1/me/ranking?scheme=test_flat&year=2024", r1Token);
+        // 2024's run is not published yet: the bureau and leaders see it, the platform itself does not.
+        assertEquals(404, api.get("/api/v1/me/ranking?scheme=test_flat&year=2024", r1Token).status());
+        JsonObject own = api.get("/api/v1/me/ranking?scheme=test_flat", r1Token).json();
+        assertEquals(2023, own.getInteger("year"), "a platform's latest year is its latest published one");
+        assertTrue(own.getBoolean("published"));
+        assertEquals(List.of(2023), own.getJsonArray("history").stream().map(h -> ((JsonObject) h).getInteger("year")).toList());
+        Api.Response r = api.get("/api/v1/platforms/R1/ranking?scheme=test_flat&year=2024", leader);
         assertEquals(200, r.status(), r.toString());
         JsonObject me = r.json();
         assertEquals("R1", me.getString("platform"));
@@ -204,7 +210,10 @@ class RankingApiTest {
     void accessRules() {
         assertEquals(403, api.get("/api/v1/platforms/R2/ranking?scheme=test_flat", r1Token).status());
         assertEquals(403, api.get("/api/v1/me/ranking", leader).status(), "only platform tokens have a ranking of their own");
-        assertEquals(200, api.get("/api/v1/rankings/2024?scheme=test_flat", r1Token).status(), "the table is public to every token");
+        assertEquals(200, api.get("/api/v1/rankings/2023?scheme=test_flat", r1Token).status(), "a published table is public to every token");
+        assertEquals(404, api.get("/api/v1/rankings/2024?scheme=test_flat", r1Token).status(), "a draft is not shown to platforms");
+        assertEquals(404, api.get("/api/v1/rankings/2024/runs/" + run2024, r1Token).status(), "not even by its id");
+        assertEquals(200, api.get("/api/v1/rankings/2024?scheme=test_flat", leader).status());
         assertEquals(403, api.post("/api/v1/rankings/2024/runs?scheme=test_flat", leader, null, new byte[0]).status());
         assertEquals(403, api.post("/api/v1/rankings/2024/runs/" + run2024 + "/publish", bureau, null, new byte[0]).status());
         assertEquals(403, api.put("/api/v1/schemes/test_flat", bureau, scheme()).status());

@@ -69,6 +69,12 @@ public final class Api {
                 .PUT(HttpRequest.BodyPublishers.ofString(body.encode())));
     }
 
+    /** A PUT with a body as given (e.g. JSON a JsonObject could not hold, such as a key given twice). */
+    public Response putRaw(String path, String token, String contentType, String body) {
+        return send(request(path, token).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** POST /api/v1/feeds with a CSV body. */
     public Response feed(String token, String csv, String query) {
         return post("/api/v1/feeds" + (query == null ? "" : "?" + query), token, "text/csv", csv);

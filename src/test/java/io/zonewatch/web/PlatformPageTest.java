@@ -261,17 +261,34 @@ class PlatformPageTest {
 
     @Test
     @Order(3)
-    void aRememberedTokenIsUsedAgainUntilForgotten() {
+    void theTokenIsKeptForTheSessionUnlessRememberedAndGoneWhenForgotten() {
+        // Not ticked (the default): kept for this browser session only, never on the device.
+        assertEquals(platformToken, driver.executeScript("return sessionStorage.getItem('zonewatch.platformToken')"));
+        assertEquals(null, driver.executeScript("return localStorage.getItem('zonewatch.platformToken')"));
         driver.navigate().refresh();
         waitForResult("ready", "mu_benefit");
         assertEquals(String.valueOf(muRanking.getInteger("rank")), text("rank"));
         assertTrue(byId("session-bar").isDisplayed());
-        assertFalse(byId("token-panel").isDisplayed(), "the stored token was used without asking");
+        assertFalse(byId("token-panel").isDisplayed(), "the session's token was used without asking");
+
+        // Ticked: kept on the device (localStorage), and the session copy goes.
+        byId("change-token").click();
+        WebElement remember = wait(ExpectedConditions.visibilityOfElementLocated(By.id("remember-token")));
+        assertFalse(remember.isSelected(), "not remembered unless the user asks");
+        remember.click();
+        enterToken(platformToken);
+        waitForResult("ready", "mu_benefit");
+        assertEquals(platformToken, driver.executeScript("return localStorage.getItem('zonewatch.platformToken')"));
+        assertEquals(null, driver.executeScript("return sessionStorage.getItem('zonewatch.platformToken')"));
+        driver.navigate().refresh();
+        waitForResult("ready", "mu_benefit");
+        screenshot(Path.of("target/platform-page-remembered.png"));
 
         byId("forget-token").click();
         wait(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
         assertNoRankingShown();
         assertEquals(null, driver.executeScript("return localStorage.getItem('zonewatch.platformToken')"));
+        assertEquals(null, driver.executeScript("return sessionStorage.getItem('zonewatch.platformToken')"));
         driver.navigate().refresh();
         wait(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
         assertEquals("idle", app().getAttribute("data-state"));
