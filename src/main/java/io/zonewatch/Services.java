@@ -6,6 +6,7 @@ import io.zonewatch.auth.TokenService;
 import io.zonewatch.catalog.IndicatorCache;
 import io.zonewatch.config.Config;
 import io.zonewatch.db.DbTarget;
+import io.zonewatch.db.Storage;
 import io.zonewatch.ingest.FeedAdmission;
 import io.zonewatch.ops.MetricTags;
 import io.zonewatch.ops.ServiceMetrics;
@@ -20,6 +21,6 @@ import java.time.Clock;
  * keeps metric tags to the router's routes.
  */
 public record Services(Config config, Pool pool, PrometheusMeterRegistry registry, ServiceMetrics metrics,
-                       Clock clock, String schemaVersion, TokenService tokens, IndicatorCache indicators,
+                       Clock clock, String schemaVersion, Storage storage, TokenService tokens, IndicatorCache indicators,
                        DbTarget database, FeedAdmission feedAdmission, MetricTags metricTags) {
 }

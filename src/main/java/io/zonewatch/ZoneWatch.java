@@ -105,7 +105,9 @@ public final class ZoneWatch implements AutoCloseable {
             } else {
                 target = DbTarget.parse(config.dbUrl().get(), config.dbUser(), config.dbPassword());
             }
-            String schemaVersion = Migrations.run(target);
+            Migrations.Migrated migrated = Migrations.migrate(target);
+            String schemaVersion = migrated.schemaVersion();
+            LOG.info("Storage: {}", migrated.storage().reason());
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             // Tag values from a closed set, whatever clients send (unknown methods, paths): see MetricTags.
@@ -127,7 +129,7 @@ public final class ZoneWatch implements AutoCloseable {
                     .withMetrics(new MicrometerMetricsFactory(registry))
                     .build();
             Pool pool = Pools.create(vertx, target, config, Pools.background(config), "background");
-            Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion,
+            Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion, migrated.storage(),
                     new TokenService(pool), new IndicatorCache(), target,
                     new FeedAdmission(config.feedMemoryBytes(), registry), metricTags);
 

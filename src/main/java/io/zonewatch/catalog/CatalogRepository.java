@@ -70,7 +70,48 @@ public final class CatalogRepository {
 
     /** The indicators for read paths: at most {@link IndicatorCache#TTL_MILLIS} old, fresh after a change made here. */
     public Future<List<Indicator>> cachedIndicators() {
-        return indicatorCache.get(this::indicators);
+        return indicatorCache.get(this::definitions).map(IndicatorCache.Definitions::current);
+    }
+
+    /**
+     * The definitions in force at {@code instant}, in catalog order: what a read as of that instant
+     * computes derived values with. An indicator created later is not among them.
+     */
+    public Future<List<Indicator>> cachedIndicatorsAt(java.time.OffsetDateTime instant) {
+        return indicatorCache.get(this::definitions).map(d -> d.at(instant));
+    }
+
+    private Future<IndicatorCache.Definitions> definitions() {
+        return indicators().compose(current -> pool.query(CatalogSql.SELECT_VERSIONS).execute().map(rows -> {
+            List<IndicatorCache.Version> history = new ArrayList<>();
+            rows.forEach(r -> history.add(new IndicatorCache.Version(indicator(r), r.getOffsetDateTime("valid_from"))));
+            return new IndicatorCache.Definitions(current, history);
+        }));
+    }
+
+    /** One version of an indicator's definition, with when it came into force and who made it; null when there is none. */
+    public Future<JsonObject> indicatorVersion(String code, int version) {
+        return pool.preparedQuery(CatalogSql.SELECT_INDICATOR_VERSION).execute(Tuple.of(code, version))
+                .map(rows -> rows.size() == 0 ? null : versionJson(rows.iterator().next()));
+    }
+
+    /** The versions of an indicator: number, in force from, by whom. */
+    public Future<io.vertx.core.json.JsonArray> indicatorHistory(String code) {
+        return pool.preparedQuery(CatalogSql.SELECT_INDICATOR_HISTORY).execute(Tuple.of(code)).map(rows -> {
+            io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+            rows.forEach(r -> out.add(new JsonObject().put("version", r.getInteger("version"))
+                    .put("validFrom", validFrom(r.getOffsetDateTime("valid_from"))).put("createdBy", r.getString("created_by"))));
+            return out;
+        });
+    }
+
+    private static JsonObject versionJson(Row r) {
+        return indicator(r).toJson().put("validFrom", validFrom(r.getOffsetDateTime("valid_from"))).put("createdBy", r.getString("created_by"));
+    }
+
+    /** '-infinity' (always in force) is null in the API. */
+    private static String validFrom(java.time.OffsetDateTime t) {
+        return t == null || t.getYear() < 1 ? null : t.toInstant().toString();
     }
 
     public Future<Indicator> indicator(String code) {
@@ -157,8 +198,14 @@ public final class CatalogRepository {
                         ind.denominator(), ind.factor().toPlainString(), ind.growthOf(),
                         existing == null ? null : existing.sortOrder()})))
                 .compose(rows -> {
-                    boolean created = rows.iterator().next().getBoolean("created");
-                    return AuditLog.record(conn, actor, "indicator.upsert", "indicator:" + ind.code(), ind.toJson()).map(created);
+                    Row r = rows.iterator().next();
+                    boolean created = r.getBoolean("created");
+                    int version = r.getInteger("version");
+                    // A new definition (or a new indicator) is kept as a version, in force from this transaction on.
+                    return conn.preparedQuery(CatalogSql.RECORD_VERSIONS).execute(Tuple.of(ind.code(), actor.name(), false))
+                            .compose(v -> AuditLog.record(conn, actor, "indicator.upsert", "indicator:" + ind.code(),
+                                    ind.withVersion(version).toJson()))
+                            .map(created);
                 })).onComplete(done -> indicatorCache.invalidate());
     }
 
@@ -203,6 +250,7 @@ public final class CatalogRepository {
                     return conn.preparedQuery(CatalogSql.INSERT_INDICATORS)
                             .execute(Tuple.from(new Object[]{code, zh, en, unit, kind, better, nonNeg, formula, num, den, factor, growth, order}))
                             .compose(v -> conn.preparedQuery(CatalogSql.INSERT_CONVERSIONS).execute(Tuple.of(cUnit, cFrom, cFactor)))
+                            .compose(v -> conn.preparedQuery(CatalogSql.RECORD_VERSIONS).execute(Tuple.of(null, "default catalog", true)))
                             .compose(v -> conn.query(CatalogSql.MARK_SEEDED).execute())
                             .compose(v -> AuditLog.record(conn, io.zonewatch.auth.Principal.SYSTEM, "catalog.seed", "indicators",
                                     new JsonObject().put("indicators", n).put("unitConversions", conv.size())))
@@ -216,7 +264,7 @@ public final class CatalogRepository {
                 Indicator.Kind.of(r.getString("kind")), Indicator.Better.of(r.getString("better")),
                 r.getBoolean("non_negative"), Indicator.Formula.of(r.getString("formula")),
                 r.getString("numerator"), r.getString("denominator"), new BigDecimal(r.getString("factor")),
-                r.getString("growth_of"), r.getInteger("sort_order"));
+                r.getString("growth_of"), r.getInteger("sort_order"), r.getInteger("version"));
     }
 
     static Platform platform(Row r) {

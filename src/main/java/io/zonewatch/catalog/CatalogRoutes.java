@@ -29,8 +29,7 @@ public final class CatalogRoutes {
     public void mount(Router router) {
         router.get(Http.API + "/indicators").handler(Http.json(200, ctx -> repository.indicators().map(list ->
                 new JsonObject().put("indicators", new JsonArray(list.stream().map(Indicator::toJson).toList())))));
-        router.get(Http.API + "/indicators/:code").handler(Http.json(200, ctx -> repository.indicator(Http.codeParam(ctx, "code"))
-                .map(ind -> found(ind, "指标", "indicator", ctx.pathParam("code")).toJson())));
+        router.get(Http.API + "/indicators/:code").handler(Http.json(200, this::indicator));
         router.put(Http.API + "/indicators/:code").handler(allow(Role.ADMIN)).handler(this::putIndicator);
 
         router.get(Http.API + "/platforms").handler(Http.json(200, ctx -> repository
@@ -40,6 +39,28 @@ public final class CatalogRoutes {
                 .map(p -> found(p, "平台", "platform", ctx.pathParam("code")).toJson())));
         router.put(Http.API + "/platforms/:code").handler(allow(Role.ADMIN)).handler(this::putPlatform);
         router.post(Http.API + "/platforms").handler(allow(Role.ADMIN)).handler(Http.json(200, this::postPlatforms));
+    }
+
+    /** The definition in force now, or {@code ?version=N}; with the list of versions (number, in force from, by whom). */
+    private io.vertx.core.Future<JsonObject> indicator(RoutingContext ctx) {
+        String code = Http.codeParam(ctx, "code");
+        String v = ctx.queryParams().get("version");
+        io.vertx.core.Future<JsonObject> definition;
+        if (v == null) {
+            definition = repository.indicator(code).map(ind -> ind == null ? null : ind.toJson());
+        } else {
+            int version;
+            try {
+                version = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("bad_parameter", "version 必须是整数", "version must be a whole number");
+            }
+            definition = repository.indicatorVersion(code, version);
+        }
+        return definition.compose(d -> {
+            found(d, "指标", "indicator", code + (v == null ? "" : " version " + v));
+            return repository.indicatorHistory(code).map(history -> d.put("versions", history));
+        });
     }
 
     private void putIndicator(RoutingContext ctx) {

@@ -7,7 +7,41 @@ final class CatalogSql {
 
     static final String INDICATOR_COLUMNS = """
             code, name_zh, name_en, unit, kind, better, non_negative, formula, numerator, denominator,
-            factor::text AS factor, growth_of, sort_order""";
+            factor::text AS factor, growth_of, sort_order, version""";
+
+    /** Every definition every indicator has had, with the instant it came into force, in catalog order. */
+    static final String SELECT_VERSIONS = """
+            SELECT v.code, v.name_zh, v.name_en, v.unit, v.kind, v.better, v.non_negative, v.formula, v.numerator,
+                   v.denominator, v.factor::text AS factor, v.growth_of, i.sort_order, v.version, v.valid_from, v.created_by
+            FROM indicator_version v JOIN indicator i USING (code)
+            ORDER BY i.sort_order, v.code, v.version
+            """;
+
+    static final String SELECT_INDICATOR_VERSION = """
+            SELECT v.code, v.name_zh, v.name_en, v.unit, v.kind, v.better, v.non_negative, v.formula, v.numerator,
+                   v.denominator, v.factor::text AS factor, v.growth_of, i.sort_order, v.version, v.valid_from, v.created_by
+            FROM indicator_version v JOIN indicator i USING (code)
+            WHERE v.code = $1 AND v.version = $2
+            """;
+
+    static final String SELECT_INDICATOR_HISTORY = """
+            SELECT version, valid_from, created_by FROM indicator_version WHERE code = $1 ORDER BY version
+            """;
+
+    /**
+     * The definition in force now recorded as a version, if it is not yet: after a change of
+     * definition ($2: who), at the transaction's instant; for the default catalog ($3 = true) as
+     * always in force.
+     */
+    static final String RECORD_VERSIONS = """
+            INSERT INTO indicator_version (code, version, valid_from, name_zh, name_en, unit, kind, better, non_negative,
+                                           formula, numerator, denominator, factor, growth_of, created_by)
+            SELECT code, version, CASE WHEN $3::boolean THEN '-infinity'::timestamptz ELSE now() END, name_zh, name_en, unit,
+                   kind, better, non_negative, formula, numerator, denominator, factor, growth_of, $2
+            FROM indicator i
+            WHERE ($1::text IS NULL OR code = $1)
+              AND NOT EXISTS (SELECT 1 FROM indicator_version v WHERE v.code = i.code AND v.version = i.version)
+            """;
 
     static final String SELECT_INDICATORS =
             "SELECT " + INDICATOR_COLUMNS + " FROM indicator ORDER BY sort_order, code";
@@ -54,8 +88,17 @@ final class CatalogSql {
                 name_zh = excluded.name_zh, name_en = excluded.name_en, unit = excluded.unit, kind = excluded.kind,
                 better = excluded.better, non_negative = excluded.non_negative, formula = excluded.formula,
                 numerator = excluded.numerator, denominator = excluded.denominator, factor = excluded.factor,
-                growth_of = excluded.growth_of
-            RETURNING (xmax = 0) AS created
+                growth_of = excluded.growth_of,
+                -- a new version when the definition changes (the sort order is presentation, not definition)
+                version = CASE WHEN (indicator.name_zh, indicator.name_en, indicator.unit, indicator.kind, indicator.better,
+                                     indicator.non_negative, indicator.formula, indicator.numerator, indicator.denominator,
+                                     indicator.factor, indicator.growth_of)
+                                    IS DISTINCT FROM
+                                    (excluded.name_zh, excluded.name_en, excluded.unit, excluded.kind, excluded.better,
+                                     excluded.non_negative, excluded.formula, excluded.numerator, excluded.denominator,
+                                     excluded.factor, excluded.growth_of)
+                               THEN indicator.version + 1 ELSE indicator.version END
+            RETURNING (xmax = 0) AS created, version
             """;
 
     static final String INDICATOR_HAS_DATA =

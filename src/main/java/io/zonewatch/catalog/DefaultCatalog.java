@@ -25,7 +25,7 @@ public record DefaultCatalog(List<Indicator> indicators, List<String[]> conversi
                     n.getBoolean("nonNegative", true), Indicator.Formula.of(n.getString("formula")),
                     n.getString("numerator"), n.getString("denominator"),
                     n.getValue("factor") == null ? BigDecimal.ONE : new BigDecimal(n.getValue("factor").toString()),
-                    n.getString("growthOf"), order));
+                    n.getString("growthOf"), order, 1));
         }
         List<String[]> conversions = new ArrayList<>();
         JsonArray units = root.getJsonArray("unitConversions");

@@ -6,7 +6,11 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 
-/** An indicator of the catalog (DOMAIN.md section 3). Derived ones carry their formula. */
+/**
+ * An indicator of the catalog (DOMAIN.md section 3), one version of its definition. Derived ones carry
+ * their formula. {@code version} counts the definitions it has had (1 = the first); a new input not yet
+ * stored has version 0.
+ */
 public record Indicator(
         String code,
         String nameZh,
@@ -20,7 +24,8 @@ public record Indicator(
         String denominator,
         BigDecimal factor,
         String growthOf,
-        int sortOrder) {
+        int sortOrder,
+        int version) {
 
     public enum Kind {
         YTD_FLOW, STOCK, RATIO, DERIVED;
@@ -58,6 +63,20 @@ public record Indicator(
         }
     }
 
+    /** The same definition as {@code other} (names, unit, kind, direction, sign rule and formula), whatever the versions. */
+    public boolean sameDefinition(Indicator other) {
+        return other != null && code.equals(other.code) && nameZh.equals(other.nameZh) && nameEn.equals(other.nameEn)
+                && unit.equals(other.unit) && kind == other.kind && better == other.better && nonNegative == other.nonNegative
+                && formula == other.formula && java.util.Objects.equals(numerator, other.numerator)
+                && java.util.Objects.equals(denominator, other.denominator) && factor.compareTo(other.factor) == 0
+                && java.util.Objects.equals(growthOf, other.growthOf);
+    }
+
+    public Indicator withVersion(int v) {
+        return new Indicator(code, nameZh, nameEn, unit, kind, better, nonNegative, formula, numerator, denominator, factor,
+                growthOf, sortOrder, v);
+    }
+
     public boolean derived() {
         return kind == Kind.DERIVED;
     }
@@ -76,7 +95,8 @@ public record Indicator(
                 .put("unit", unit)
                 .put("kind", kind.code())
                 .put("better", better.code())
-                .put("nonNegative", nonNegative);
+                .put("nonNegative", nonNegative)
+                .put("version", version);
         if (formula != null) {
             JsonObject f = new JsonObject().put("type", formula.code());
             if (formula == Formula.RATIO) {

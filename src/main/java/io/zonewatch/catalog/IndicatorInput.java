@@ -28,7 +28,7 @@ final class IndicatorInput {
             throw invalid("bad_formula", "派生指标必须有 formula，基础指标不能有", "a derived indicator needs a formula and only it may have one");
         }
         if (formulaValue == null) {
-            return new Indicator(code, nameZh, nameEn, unit, kind, better, nonNegative, null, null, null, BigDecimal.ONE, null, 0);
+            return new Indicator(code, nameZh, nameEn, unit, kind, better, nonNegative, null, null, null, BigDecimal.ONE, null, 0, 0);
         }
         if (!(formulaValue instanceof JsonObject f)) {
             throw invalid("bad_formula", "formula 必须是对象", "formula must be an object");
@@ -47,11 +47,11 @@ final class IndicatorInput {
                 if (factor.signum() <= 0 || factor.precision() > 30 || Math.abs((long) factor.stripTrailingZeros().scale()) > 16) {
                     throw invalid("bad_formula", "factor 必须是大于 0 的合理数值", "factor must be a positive number of at most 30 digits");
                 }
-                return new Indicator(code, nameZh, nameEn, unit, kind, better, false, Indicator.Formula.RATIO, num, den, factor, null, 0);
+                return new Indicator(code, nameZh, nameEn, unit, kind, better, false, Indicator.Formula.RATIO, num, den, factor, null, 0, 0);
             }
             case "growth" -> {
                 String of = input(f, "of", code, catalog);
-                return new Indicator(code, nameZh, nameEn, unit, kind, better, false, Indicator.Formula.GROWTH, null, null, BigDecimal.ONE, of, 0);
+                return new Indicator(code, nameZh, nameEn, unit, kind, better, false, Indicator.Formula.GROWTH, null, null, BigDecimal.ONE, of, 0, 0);
             }
             default -> throw invalid("bad_formula", "formula.type 必须是 ratio 或 growth", "formula.type must be ratio or growth");
         }

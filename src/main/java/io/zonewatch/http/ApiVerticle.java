@@ -103,7 +103,7 @@ public final class ApiVerticle extends VerticleBase {
         // Paths that normalise to another resource than they name are refused before anything is matched.
         router.route().handler(Http::securityHeaders);
         router.route().handler(StrictHttp::checkPath);
-        new OpsRoutes(vertx, pool, services.registry(), services.schemaVersion()).mount(router, services.config().metricsPort().isEmpty());
+        new OpsRoutes(vertx, pool, services.registry(), services.schemaVersion(), services.storage()).mount(router, services.config().metricsPort().isEmpty());
         new PageRoutes().mount(router);
 
         // Authentication is asynchronous and runs before any body is read (an unauthenticated client must

@@ -50,20 +50,26 @@ public final class ObservationRoutes {
             throw ApiException.badRequest("bad_period", "from 晚于 to", "from is after to");
         }
         OffsetDateTime asOf = asOf(ctx.queryParams().get("asOf"));
-        return catalog.cachedIndicators().compose(all -> {
+        // As of an instant, derived values are computed with the definitions in force then (issue 12):
+        // editing a formula later does not rewrite what that instant's read gave.
+        Future<List<Indicator>> definitions = asOf == null ? catalog.cachedIndicators() : catalog.cachedIndicatorsAt(asOf);
+        return catalog.cachedIndicators().compose(current -> definitions.compose(all -> {
+            Map<String, Indicator> known = new LinkedHashMap<>();
+            current.forEach(i -> known.put(i.code(), i));
             Map<String, Indicator> cat = new LinkedHashMap<>();
             all.forEach(i -> cat.put(i.code(), i));
-            List<Indicator> wanted = indicators(ctx, cat);
+            List<Indicator> wanted = indicators(ctx, known, cat);
             return observations.read(code, wanted, from, to, asOf).map(list -> {
                 if (list == null) {
                     throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
                 }
                 return ObservationJson.write(code, asOf, list);
             });
-        });
+        }));
     }
 
-    private static List<Indicator> indicators(RoutingContext ctx, Map<String, Indicator> cat) {
+    /** The requested indicators ({@code known}: the catalog now) as defined in {@code cat} (the definitions the read uses). */
+    private static List<Indicator> indicators(RoutingContext ctx, Map<String, Indicator> known, Map<String, Indicator> cat) {
         List<String> requested = new ArrayList<>();
         for (String v : ctx.queryParams().getAll("indicator")) {
             for (String part : v.split(",")) if (!part.isBlank()) requested.add(part.trim());
@@ -74,7 +80,7 @@ public final class ObservationRoutes {
             if (requested.contains(ind.code())) out.add(ind);
         }
         for (String r : requested) {
-            if (!cat.containsKey(r)) {
+            if (!known.containsKey(r)) {
                 throw ApiException.badRequest("unknown_indicator", "未知指标代码 '" + r + "'", "unknown indicator code '" + r + "'");
             }
         }

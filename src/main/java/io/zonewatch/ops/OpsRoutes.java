@@ -26,7 +26,10 @@ public final class OpsRoutes {
     private final String schemaVersion;
     private final Buffer openApi;
 
-    public OpsRoutes(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, String schemaVersion) {
+    private final io.zonewatch.db.Storage storage;
+
+    public OpsRoutes(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, String schemaVersion, io.zonewatch.db.Storage storage) {
+        this.storage = storage;
         this.vertx = vertx;
         this.pool = pool;
         this.registry = registry;
@@ -45,7 +48,8 @@ public final class OpsRoutes {
                 .execute(Tuple.of(schemaVersion))
                 .onSuccess(rows -> {
                     boolean migrated = rows.iterator().next().getBoolean("migrated");
-                    promise.complete(migrated ? Status.OK(new JsonObject().put("schemaVersion", schemaVersion))
+                    promise.complete(migrated ? Status.OK(new JsonObject().put("schemaVersion", schemaVersion)
+                                    .put("storage", storage.describe()).put("storageReason", storage.reason()))
                             : Status.KO(new JsonObject().put("reason", "schema version " + schemaVersion + " not applied")));
                 })
                 .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", "database unreachable")))));

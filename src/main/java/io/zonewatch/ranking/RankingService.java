@@ -153,7 +153,8 @@ public final class RankingService {
         Scheme s = in.scheme();
         return pool.withTransaction(conn -> conn.preparedQuery(RankingSql.INSERT_RUN).execute(Tuple.from(new Object[]{
                         s.code(), s.version(), year, quarter, s.group(), in.asOf(), actor.name(), trigger,
-                        result.entries().size(), result.notRanked().size(), new JsonArray(result.warnings()), in.fingerprint()}))
+                        result.entries().size(), result.notRanked().size(), new JsonArray(result.warnings()), in.fingerprint(),
+                        indicatorVersions(s, in.catalog())}))
                 .compose(rows -> {
                     long runId = rows.iterator().next().getLong("id");
                     return insertEntries(conn, runId, result)
@@ -164,6 +165,25 @@ public final class RankingService {
                                     .put("quarter", quarter).put("trigger", trigger).put("ranked", result.entries().size())))
                             .map(runId);
                 }));
+    }
+
+    /** The definition versions a run computes with: its scheme's indicators and their inputs, {code: version}. */
+    static JsonObject indicatorVersions(Scheme s, Catalog catalog) {
+        java.util.TreeMap<String, Integer> out = new java.util.TreeMap<>();
+        for (Scheme.Dimension d : s.dimensions()) {
+            for (Scheme.Member m : d.indicators()) {
+                Indicator ind = catalog.indicator(m.indicator());
+                if (ind == null) continue;
+                out.put(ind.code(), ind.version());
+                for (String input : ind.inputs()) {
+                    Indicator base = catalog.indicator(input);
+                    if (base != null) out.put(base.code(), base.version());
+                }
+            }
+        }
+        JsonObject json = new JsonObject();
+        out.forEach(json::put);
+        return json;
     }
 
     private static Future<Void> insertEntries(SqlConnection conn, long runId, RankingEngine.Result r) {

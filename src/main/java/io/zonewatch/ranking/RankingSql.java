@@ -61,8 +61,8 @@ final class RankingSql {
 
     static final String INSERT_RUN = """
             INSERT INTO ranking_run (scheme_code, scheme_version, year, quarter, group_by, data_as_of, computed_by,
-                                     trigger, ranked, not_ranked, warnings, data_fingerprint)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                     trigger, ranked, not_ranked, warnings, data_fingerprint, indicator_versions)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             RETURNING id, computed_at
             """;
 
@@ -94,7 +94,7 @@ final class RankingSql {
 
     static final String RUN_COLUMNS = """
             r.id, r.scheme_code, r.scheme_version, r.year, r.quarter, r.group_by, r.data_as_of, r.computed_at,
-            r.computed_by, r.trigger, r.ranked, r.not_ranked, r.warnings, r.published_at, r.published_by""";
+            r.computed_by, r.trigger, r.ranked, r.not_ranked, r.warnings, r.published_at, r.published_by, r.indicator_versions""";
 
     static final String RUN = "SELECT " + RUN_COLUMNS + " FROM ranking_run r WHERE r.id = $1";
 

@@ -37,11 +37,12 @@ public final class RankingViews {
                 .put("dataAsOf", r.getOffsetDateTime("data_as_of").toInstant().toString())
                 .put("trigger", r.getString("trigger"))
                 .put("ranked", r.getInteger("ranked"))
-                .put("warnings", r.getValue("warnings"));
+                .put("warnings", r.getValue("warnings"))
+                // the indicator definitions the run computed with; null for runs from before they were recorded
+                .put("indicatorVersions", r.getValue("indicator_versions"));
     }
 
-    /** The run a table shows: for a quarter the newest provisional run, else the official year-end run. */
-    /** The run a table shows; {@code publishedOnly}: a platform's own token sees only published year-end runs. */
+    /** The run a table shows (for a quarter the newest provisional run, else the official year-end run); {@code publishedOnly}: a platform's own token sees only published year-end runs. */
     public Future<Row> selectRun(String scheme, int year, Integer quarter, boolean publishedOnly) {
         Future<RowSet<Row>> rows = quarter == null
                 ? client.preparedQuery(publishedOnly ? RankingSql.PUBLISHED_RUN : RankingSql.OFFICIAL_RUN).execute(Tuple.of(scheme, year))

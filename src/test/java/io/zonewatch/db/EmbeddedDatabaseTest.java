@@ -139,7 +139,9 @@ class EmbeddedDatabaseTest {
         Files.createDirectories(pgData);
         try (EmbeddedPostgres legacy = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).start()) {
             DbTarget su = DbTarget.local(legacy.getPort(), "postgres", "postgres", "");
-            Migrations.run(su);
+            // Migrated by the superuser up to V8 (the schema of that version): the owner role applies the rest.
+            org.flywaydb.core.Flyway.configure().dataSource(su.jdbcUrl(), su.user(), su.password())
+                    .locations("classpath:db/migration").target("8").load().migrate();
             execute(su, "INSERT INTO platform (code, name, level, type, region) VALUES ('OLD', '旧区', 'county', 'other', '衢州市')");
         }
         assertFalse(Files.exists(dataDir.resolve(EmbeddedCredentials.FILE)));
@@ -151,7 +153,8 @@ class EmbeddedDatabaseTest {
                     + "WHERE n.nspname IN ('public', 'reporting') AND pg_get_userbyid(c.relowner) <> 'zonewatch'"));
             assertEquals("0", text(owner, "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                     + "WHERE n.nspname IN ('public', 'reporting') AND pg_get_userbyid(p.proowner) <> 'zonewatch'"));
-            assertEquals("8", Migrations.run(owner), "the owner migrates its own schema");
+            String latest = Migrations.run(owner);
+            assertTrue(Integer.parseInt(latest) > 8, "the owner applies the later migrations to the converted schema: " + latest);
             execute(owner, "INSERT INTO platform (code, name, level, type, region) VALUES ('NEW', '新区', 'county', 'other', '衢州市')");
             DbTarget noPassword = new DbTarget("127.0.0.1", db.port(), "template1", "postgres", "", "disable");
             assertThrows(SQLException.class, () -> text(noPassword, "SELECT 1"));

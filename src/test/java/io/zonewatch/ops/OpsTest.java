@@ -18,6 +18,7 @@ import java.util.TreeSet;
 
 import static io.zonewatch.testing.TestService.ADMIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /health, /ready, /metrics and /openapi.yaml. */
@@ -47,6 +48,10 @@ class OpsTest {
         assertEquals("database", check.getString("id"));
         assertEquals("UP", check.getString("status"));
         assertEquals(latestMigration(), check.getJsonObject("data").getString("schemaVersion"));
+        // Which storage was chosen, and why (TimescaleDB where it is loaded, else plain tables).
+        String version = service.text("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'");
+        assertEquals(version == null ? "postgresql" : "timescaledb " + version, check.getJsonObject("data").getString("storage"));
+        assertFalse(check.getJsonObject("data").getString("storageReason").isBlank());
     }
 
     /** The highest V<n>__ migration in sql/ (tests run from the project directory). */
