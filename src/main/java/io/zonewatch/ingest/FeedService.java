@@ -240,9 +240,14 @@ public final class FeedService {
                 .mapEmpty();
     }
 
-    /** Returns {inserted, revised, unchanged}. */
+    /** Returns {inserted, revised, unchanged}; the feeds it revised are marked superseded (no longer replays). */
     private static Future<long[]> writeBatches(SqlConnection conn, long feedId, java.time.OffsetDateTime at, List<ValidRow> rows) {
-        return runBatches(conn, FeedSql.WRITE_BATCH, rows, feedId, at);
+        java.util.Set<Long> superseded = new java.util.TreeSet<>();
+        return runBatches(conn, FeedSql.WRITE_BATCH, rows, feedId, at, superseded).compose(counts -> {
+            superseded.remove(feedId);
+            if (superseded.isEmpty()) return Future.succeededFuture(counts);
+            return conn.preparedQuery(FeedSql.MARK_SUPERSEDED).execute(Tuple.of(superseded.toArray(new Long[0]), at)).map(counts);
+        });
     }
 
     /** Statements in flight at once: the next batch is encoded and sent while the database runs one. */
@@ -255,6 +260,12 @@ public final class FeedService {
      */
     private static Future<long[]> runBatches(SqlClient client, String sql, List<ValidRow> rows, Long feedId,
                                              java.time.OffsetDateTime at) {
+        return runBatches(client, sql, rows, feedId, at, null);
+    }
+
+    /** {@code superseded}, when given, collects the batches' "superseded" column (feed ids). */
+    private static Future<long[]> runBatches(SqlClient client, String sql, List<ValidRow> rows, Long feedId,
+                                             java.time.OffsetDateTime at, java.util.Set<Long> superseded) {
         int batches = (rows.size() + BATCH_ROWS - 1) / BATCH_ROWS;
         long[] totals = new long[3];
         if (batches == 0) return Future.succeededFuture(totals);
@@ -275,6 +286,10 @@ public final class FeedService {
                 totals[0] += r.getLong("inserted");
                 totals[1] += r.getLong("revised");
                 totals[2] += r.getLong("unchanged");
+                if (superseded != null) {
+                    Long[] ids = r.getArrayOfLongs("superseded");
+                    if (ids != null) for (Long id : ids) if (id != null) superseded.add(id);
+                }
                 if (++finished[0] == batches) done.tryComplete(totals);
                 else issueNext[0].run();
             });
