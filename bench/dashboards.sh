@@ -40,6 +40,10 @@ DATA=$BASE/national-$YEARS
 KEEP=$(pwd)/$BASE/pgdata-$YEARS
 OUT=$BASE/run-$(date +%Y%m%d-%H%M%S)
 SCHEMES="mu_benefit zone_development"
+if [ -n "${ZONEWATCH_BENCH_DB_URL:-}" ]; then
+    echo "dashboards.sh keeps a loaded server of its own under target/ (20 years take an hour to load); ZONEWATCH_BENCH_DB_URL is not supported here" >&2
+    exit 2
+fi
 source bench/lib.sh
 T0=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - T0 )) s"; }

@@ -1,6 +1,11 @@
 # Shared set-up of the benchmarks (sourced): build, a throw-away PostgreSQL server of Debian's
 # packages, the service started against it, and clean-up on exit. Sets: pg_bin, work, port, http,
 # svc, TOKEN; defines as_pg, psql, start_postgres, start_service.
+#
+# ZONEWATCH_BENCH_DB_URL=postgresql://USER@HOST:PORT/DB (a role that may create databases, e.g. a
+# TimescaleDB server's superuser) runs a benchmark against that server instead: each run gets a
+# database of its own there (dropped at the end), and the server's own settings apply (the options a
+# script gives its throw-away server are not applied; the script says so).
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 TOKEN=zw_bench_admin_token_0123456789abcdefghij
 # The container's memory profile (Dockerfile: heap half of docker-compose.yml's 640 MiB limit, with
@@ -16,12 +21,27 @@ build() {
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-psql() { command psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+db_host=127.0.0.1
+db_user=postgres
+db_name=postgres
+external_db=""
+psql() { command psql -h "$db_host" -p "$port" -U "$db_user" -d "$db_name" -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 # start_postgres NAME [extra server options]
 start_postgres() {
     work=$(mktemp -d "/tmp/zonewatch-$1.XXXXXX")
     chown postgres "$work" 2>/dev/null || true
+    if [ -n "${ZONEWATCH_BENCH_DB_URL:-}" ]; then
+        read -r db_host port db_user admin_db < <(python3 -c 'import sys, urllib.parse as u
+p = u.urlparse(sys.argv[1]); print(p.hostname or "127.0.0.1", p.port or 5432, p.username or "postgres", p.path.lstrip("/") or "postgres")'             "$ZONEWATCH_BENCH_DB_URL")
+        external_db="zonewatch_bench_$1_$$"
+        command psql -h "$db_host" -p "$port" -U "$db_user" -d "$admin_db" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE $external_db" >/dev/null
+        db_name=$external_db
+        echo "database: $external_db on $db_host:$port ($(psql -c "SELECT split_part(version(), ' on ', 1)");"              "timescaledb $(psql -c "SELECT coalesce((SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb'), 'not installed')"))"
+        [ -n "${2:-}" ] && echo "note: the server's own settings apply; not applied here: ${2}"
+        trap cleanup EXIT
+        return 0
+    fi
     port=$(free_port)
     as_pg "$pg_bin/initdb" -D "$work/data" -U postgres -A trust >/dev/null
     as_pg "$pg_bin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w -o "-p $port -k $work -c listen_addresses=127.0.0.1 ${2:-}" start >/dev/null
@@ -30,6 +50,10 @@ start_postgres() {
 
 cleanup() {
     [ -n "$svc" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null || true
+    if [ -n "$external_db" ]; then
+        command psql -h "$db_host" -p "$port" -U "$db_user" -d "$admin_db" -qAt -c "DROP DATABASE IF EXISTS $external_db WITH (FORCE)" >/dev/null 2>&1 || true
+        return 0
+    fi
     as_pg "$pg_bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
 }
 
@@ -42,7 +66,7 @@ cleanup() {
 # generator (wrk, pgbench, psql, curl: this script's session) outside both.
 start_service() {
     http=$(free_port)
-    env ZONEWATCH_DB_URL="postgresql://postgres@127.0.0.1:$port/postgres" ZONEWATCH_HTTP_PORT="$http" \
+    env ZONEWATCH_DB_URL="postgresql://$db_user@$db_host:$port/$db_name" ZONEWATCH_HTTP_PORT="$http" \
         ZONEWATCH_ADMIN_TOKEN="$TOKEN" ZONEWATCH_MAX_FEED_BYTES=$((256 << 20)) ZONEWATCH_RANKING_SCHEDULE_S=0 \
         ZONEWATCH_ALERT_SWEEP_S=0 "$@" \
         MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} setsid java ${ZONEWATCH_BENCH_JAVA_OPTS:-$JAVA_MEMORY_PROFILE} -jar target/zonewatch.jar > "$work/service.log" 2>&1 &

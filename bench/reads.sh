@@ -44,8 +44,8 @@ LUA
     # Warm-up until the JIT has settled (on two shared cores C2 keeps compiling for ~20 s).
     wrk -t2 -c64 -d20s -s "$work/$endpoint.lua" "http://127.0.0.1:$http" >/dev/null
     wrk -t2 -c64 -d"${SECONDS_RUN}s" --latency -s "$work/$endpoint.lua" "http://127.0.0.1:$http" > "$work/$endpoint.wrk"
-    PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres "$pg_bin/pgbench" -n -M prepared -c $POOL -j 2 -T "$SECONDS_RUN" \
-        "${vars[@]}" -f "$work/$endpoint.sql" postgres > "$work/$endpoint.pgbench" 2>&1
+    PGHOST=$db_host PGPORT=$port PGUSER=$db_user "$pg_bin/pgbench" -n -M prepared -c $POOL -j 2 -T "$SECONDS_RUN" \
+        "${vars[@]}" -f "$work/$endpoint.sql" "$db_name" > "$work/$endpoint.pgbench" 2>&1
 done
 rss=$(awk '/VmHWM/ {print $2}' /proc/$svc/status)
 
