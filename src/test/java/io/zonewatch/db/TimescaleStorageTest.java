@@ -77,5 +77,11 @@ class TimescaleStorageTest {
                 + "WHERE hypertable_name IN ('observation_version', 'observation_current')"));
         assertEquals("0", text(db, "SELECT count(*) FROM pg_indexes WHERE tablename IN ('observation_version', 'observation_current') "
                 + "AND indexdef LIKE '%(period DESC)'"), "create_hypertable's default index on (period DESC) is dropped");
+        assertEquals("2", text(db, "SELECT count(*) FROM timescaledb_information.dimensions "
+                + "WHERE hypertable_name IN ('observation_version', 'observation_current') AND time_interval = INTERVAL '365 days'"),
+                "365-day chunks: each calendar year from 1969 to 2100 in a chunk of its own");
+        assertEquals("0", text(db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'observation_current' AND indexname <> 'observation_current_pkey' "
+                + "AND NOT (indexdef LIKE '%platform_code%' AND indexdef LIKE '%indicator_code%' AND indexdef LIKE '%period%')"),
+                "every index of observation_current holds the whole key");
     }
 }
