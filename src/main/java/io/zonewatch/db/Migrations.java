@@ -31,6 +31,11 @@ public final class Migrations {
     }
 
     public static Migrated migrate(DbTarget target) {
+        return migrate(target, null);
+    }
+
+    /** Up to version {@code upTo} (null: all), with the same guard as every start (tests of upgrades). */
+    public static Migrated migrate(DbTarget target, String upTo) {
         Storage.Server server;
         try (Connection c = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password())) {
             server = Storage.probe(c);
@@ -42,6 +47,7 @@ public final class Migrations {
                 .locations("classpath:db/migration")
                 .connectRetries(10)
                 .callbacks(new NoTimescaleUnlessLoaded(server))
+                .target(upTo == null ? "latest" : upTo)
                 .load();
         MigrateResult result = flyway.migrate();
         MigrationInfo current = flyway.info().current();

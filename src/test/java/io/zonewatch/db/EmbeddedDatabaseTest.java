@@ -140,8 +140,7 @@ class EmbeddedDatabaseTest {
         try (EmbeddedPostgres legacy = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).start()) {
             DbTarget su = DbTarget.local(legacy.getPort(), "postgres", "postgres", "");
             // Migrated by the superuser up to V8 (the schema of that version): the owner role applies the rest.
-            org.flywaydb.core.Flyway.configure().dataSource(su.jdbcUrl(), su.user(), su.password())
-                    .locations("classpath:db/migration").target("8").load().migrate();
+            Migrations.migrate(su, "8");
             execute(su, "INSERT INTO platform (code, name, level, type, region) VALUES ('OLD', '旧区', 'county', 'other', '衢州市')");
         }
         assertFalse(Files.exists(dataDir.resolve(EmbeddedCredentials.FILE)));

@@ -1,7 +1,6 @@
 package io.zonewatch.db;
 
 import io.zonewatch.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -21,7 +20,7 @@ class SupersededBackfillTest {
     @Test
     void feedsRevisedBeforeTheMigrationAreMarkedSuperseded() throws SQLException {
         DbTarget db = TestDatabase.newDatabase();
-        Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration").target("10").load().migrate();
+        Migrations.migrate(db, "10");
         try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement()) {
             s.execute("INSERT INTO platform (code, name, level, type, region) VALUES ('SB', '回填区', 'county', 'other', '衢州市')");
             s.execute("INSERT INTO indicator (code, name_zh, name_en, unit, kind, better) VALUES ('employees', '从业人员', 'Employees', '人', 'stock', 'higher')");
