@@ -19,7 +19,7 @@ public final class PgbenchScripts {
         String script = switch (args[0]) {
             // GET /api/v1/platforms/{code}/ranking?year=2025&scheme=mu_benefit
             case "ranking" -> bind(sql("io.zonewatch.ranking.RankingSql", "PLATFORM_RANKING"),
-                    Map.of(1, CODE, 2, ":scheme", 3, ":year", 4, "false"));
+                    Map.of(1, CODE, 2, ":scheme", 3, ":year", 4, "false", 5, "NULL"));
             // GET /api/v1/platforms/{code}/observations?from=2025Q1&to=2025Q4: all base indicators, from a year before.
             case "observations" -> bind(sql("io.zonewatch.observations.ObservationSql", "CURRENT"),
                     Map.of(1, CODE, 2, ":indicators", 3, ":from", 4, ":to"));

@@ -143,7 +143,7 @@ public final class ZoneWatch implements AutoCloseable {
             Optional<String> generated = await(services.tokens().bootstrapAdmin(config.adminToken()));
             if (config.demo()) {
                 FeedService feeds = new FeedService(vertx, pool, services.metrics(), clock);
-                await(new DemoLoader(pool, feeds, new RankingService(vertx, pool, clock)).loadIfEmpty());
+                await(new DemoLoader(pool, feeds, new RankingService(vertx, pool, clock, config.rankingCompleteness())).loadIfEmpty());
             }
 
             // Port 0 means "any free port"; a negative port makes all instances share one random port.
@@ -155,7 +155,7 @@ public final class ZoneWatch implements AutoCloseable {
                 return verticle;
             }, new DeploymentOptions().setInstances(config.httpInstances())));
             ApiVerticle first = instances.get(0);
-            RankingScheduler scheduler = new RankingScheduler(pool, new RankingService(vertx, pool, clock), clock, config);
+            RankingScheduler scheduler = new RankingScheduler(pool, new RankingService(vertx, pool, clock, config.rankingCompleteness()), clock, config);
             await(vertx.deployVerticle(scheduler));
             AlertWorker alertWorker = new AlertWorker(pool, alerts, services.metrics(), config.alertSweepSeconds());
             await(vertx.deployVerticle(alertWorker));

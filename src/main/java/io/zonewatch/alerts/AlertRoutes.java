@@ -36,6 +36,7 @@ public final class AlertRoutes {
 
     public void mount(Router router) {
         router.get(Http.API + "/alerts").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER, Role.PLATFORM))
+                .handler(Http.params("platform", "rule", "severity", "state", "indicator", "from", "to", "limit"))
                 .handler(Http.json(200, ctx -> {
                     Principal who = principal(ctx);
                     String platform = ctx.queryParams().get("platform");
@@ -46,8 +47,9 @@ public final class AlertRoutes {
                     return list(ctx, platform);
                 }));
         router.get(Http.API + "/me/alerts").handler(allow(Role.PLATFORM))
+                .handler(Http.params("rule", "severity", "state", "indicator", "from", "to", "limit"))
                 .handler(Http.json(200, ctx -> list(ctx, principal(ctx).platformCode())));
-        router.post(Http.API + "/alerts/:id/ack").handler(allow(Role.BUREAU, Role.ADMIN, Role.PLATFORM))
+        router.post(Http.API + "/alerts/:id/ack").handler(allow(Role.BUREAU, Role.ADMIN, Role.PLATFORM)).handler(Http.params())
                 .handler(Http.json(200, this::acknowledge));
     }
 
@@ -80,6 +82,7 @@ public final class AlertRoutes {
     private Future<JsonObject> acknowledge(RoutingContext ctx) {
         long id = Http.idParam(ctx, "id");
         Principal who = principal(ctx);
+        String comment = comment(ctx);
         return pool.withTransaction(conn -> conn.preparedQuery(AlertSql.ONE).execute(Tuple.of(id)).compose(rows -> {
             if (rows.size() == 0) throw ApiException.notFound("没有编号为 " + id + " 的预警", "no warning " + id);
             Row a = rows.iterator().next();
@@ -87,11 +90,34 @@ public final class AlertRoutes {
             if ("resolved".equals(a.getString("state"))) {
                 throw ApiException.conflict("alert_resolved", "预警已解除，无需确认", "the warning is resolved already");
             }
-            return conn.preparedQuery(AlertSql.ACK).execute(Tuple.of(id, who.name()))
-                    .compose(v -> AuditLog.record(conn, who, "alert.ack", "alert:" + id, null))
+            return conn.preparedQuery(AlertSql.ACK).execute(Tuple.of(id, who.name(), comment))
+                    .compose(v -> AuditLog.record(conn, who, "alert.ack", "alert:" + id,
+                            comment == null ? null : new io.vertx.core.json.JsonObject().put("comment", comment)))
                     .compose(v -> conn.preparedQuery(AlertSql.ONE).execute(Tuple.of(id)))
                     .map(after -> toJson(after.iterator().next()));
         }));
+    }
+
+    /** The optional body of an acknowledgement: {"comment": "..."} (at most 500 characters), or nothing. */
+    private static String comment(RoutingContext ctx) {
+        if (ctx.body().buffer() == null || ctx.body().buffer().length() == 0) return null;
+        JsonObject body = Http.bodyObject(ctx);
+        for (String key : body.fieldNames()) {
+            if (!key.equals("comment")) {
+                throw ApiException.badRequest("unknown_field", "未知字段 '" + key + "'，可用：comment", "unknown field '" + key + "'; known: comment");
+            }
+        }
+        Object value = body.getValue("comment");
+        if (value == null) return null;
+        if (!(value instanceof String text)) {
+            throw ApiException.unprocessable("bad_comment", "comment 必须是文字", "comment must be text");
+        }
+        String c = text.strip();
+        if (c.isEmpty()) return null;
+        if (c.length() > 500) throw ApiException.unprocessable("bad_comment", "说明最多 500 个字符", "the comment may have at most 500 characters");
+        int bad = io.zonewatch.http.DisplayText.offending(c);
+        if (bad >= 0) throw io.zonewatch.http.DisplayText.refusal("comment", bad);
+        return c;
     }
 
     private static Period period(RoutingContext ctx, String name, Period def) {
@@ -121,6 +147,7 @@ public final class AlertRoutes {
                 .put("updatedAt", r.getOffsetDateTime("updated_at").toInstant().toString())
                 .put("acknowledgedAt", r.getOffsetDateTime("acknowledged_at") == null ? null : r.getOffsetDateTime("acknowledged_at").toInstant().toString())
                 .put("acknowledgedBy", r.getString("acknowledged_by"))
+                .put("acknowledgedComment", r.getString("acknowledged_comment"))
                 .put("resolvedAt", r.getOffsetDateTime("resolved_at") == null ? null : r.getOffsetDateTime("resolved_at").toInstant().toString());
     }
 }

@@ -155,7 +155,7 @@ final class AlertSql {
     static final String ALERT_COLUMNS = """
             a.id, a.rule, a.severity, a.state, a.platform_code, p.name AS platform_name, a.indicator_code, a.period,
             a.value, a.reference, a.deviation, a.message_zh, a.message_en, a.details, a.created_at, a.updated_at,
-            a.acknowledged_at, a.acknowledged_by, a.resolved_at""";
+            a.acknowledged_at, a.acknowledged_by, a.acknowledged_comment, a.resolved_at""";
 
     static final String LIST = "SELECT " + ALERT_COLUMNS + """
              FROM alert a JOIN platform p ON p.code = a.platform_code
@@ -172,7 +172,8 @@ final class AlertSql {
     static final String ONE = "SELECT " + ALERT_COLUMNS + " FROM alert a JOIN platform p ON p.code = a.platform_code WHERE a.id = $1";
 
     static final String ACK = """
-            UPDATE alert SET state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, updated_at = now()
+            UPDATE alert SET state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, updated_at = now(),
+                             acknowledged_comment = $3
             WHERE id = $1 AND state = 'open'
             """;
 

@@ -52,8 +52,8 @@ public final class RuleSettingRoutes {
     }
 
     public void mount(Router router) {
-        router.get(Http.API + "/alert-rules").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER)).handler(Http.json(200, ctx -> list()));
-        router.put(Http.API + "/alert-rules/:rule").handler(allow(Role.ADMIN)).handler(Http.json(200, this::put));
+        router.get(Http.API + "/alert-rules").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER)).handler(Http.params()).handler(Http.json(200, ctx -> list()));
+        router.put(Http.API + "/alert-rules/:rule").handler(allow(Role.ADMIN)).handler(Http.params()).handler(Http.json(200, this::put));
     }
 
     private Future<JsonObject> list() {

@@ -84,8 +84,9 @@ public final class TargetRoutes {
     }
 
     public void mount(Router router) {
-        router.post(Http.API + "/targets").handler(allow(Role.BUREAU, Role.ADMIN)).handler(Http.json(200, this::submit));
+        router.post(Http.API + "/targets").handler(allow(Role.BUREAU, Role.ADMIN)).handler(Http.params()).handler(Http.json(200, this::submit));
         router.get(Http.API + "/platforms/:code/targets").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER, Role.PLATFORM))
+                .handler(Http.params("year"))
                 .handler(Http.json(200, ctx -> {
                     String code = Http.codeParam(ctx, "code");
                     if (!principal(ctx).maySee(code)) throw ApiException.forbidden();

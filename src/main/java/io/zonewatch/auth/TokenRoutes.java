@@ -15,11 +15,11 @@ public final class TokenRoutes {
     }
 
     public void mount(Router router) {
-        router.post(Http.API + "/tokens").handler(allow(Role.ADMIN))
+        router.post(Http.API + "/tokens").handler(allow(Role.ADMIN)).handler(Http.params())
                 .handler(Http.json(201, ctx -> tokens.create(principal(ctx), Http.bodyObject(ctx))));
-        router.get(Http.API + "/tokens").handler(allow(Role.ADMIN))
+        router.get(Http.API + "/tokens").handler(allow(Role.ADMIN)).handler(Http.params())
                 .handler(Http.json(200, ctx -> tokens.list()));
-        router.delete(Http.API + "/tokens/:id").handler(allow(Role.ADMIN))
+        router.delete(Http.API + "/tokens/:id").handler(allow(Role.ADMIN)).handler(Http.params())
                 .handler(Http.json(200, ctx -> tokens.revoke(principal(ctx), Http.idParam(ctx, "id"))));
     }
 }

@@ -27,18 +27,18 @@ public final class CatalogRoutes {
     }
 
     public void mount(Router router) {
-        router.get(Http.API + "/indicators").handler(Http.json(200, ctx -> repository.indicators().map(list ->
+        router.get(Http.API + "/indicators").handler(Http.params()).handler(Http.json(200, ctx -> repository.indicators().map(list ->
                 new JsonObject().put("indicators", new JsonArray(list.stream().map(Indicator::toJson).toList())))));
-        router.get(Http.API + "/indicators/:code").handler(Http.json(200, this::indicator));
-        router.put(Http.API + "/indicators/:code").handler(allow(Role.ADMIN)).handler(this::putIndicator);
+        router.get(Http.API + "/indicators/:code").handler(Http.params("version")).handler(Http.json(200, this::indicator));
+        router.put(Http.API + "/indicators/:code").handler(allow(Role.ADMIN)).handler(Http.params()).handler(this::putIndicator);
 
-        router.get(Http.API + "/platforms").handler(Http.json(200, ctx -> repository
+        router.get(Http.API + "/platforms").handler(Http.params("type", "level")).handler(Http.json(200, ctx -> repository
                 .platforms(Http.choiceParam(ctx, "type", Platform.TYPES), Http.choiceParam(ctx, "level", Platform.LEVELS))
                 .map(list -> new JsonObject().put("platforms", new JsonArray(list.stream().map(Platform::toJson).toList())))));
-        router.get(Http.API + "/platforms/:code").handler(Http.json(200, ctx -> repository.platform(Http.codeParam(ctx, "code"))
+        router.get(Http.API + "/platforms/:code").handler(Http.params()).handler(Http.json(200, ctx -> repository.platform(Http.codeParam(ctx, "code"))
                 .map(p -> found(p, "平台", "platform", ctx.pathParam("code")).toJson())));
-        router.put(Http.API + "/platforms/:code").handler(allow(Role.ADMIN)).handler(this::putPlatform);
-        router.post(Http.API + "/platforms").handler(allow(Role.ADMIN)).handler(Http.json(200, this::postPlatforms));
+        router.put(Http.API + "/platforms/:code").handler(allow(Role.ADMIN)).handler(Http.params()).handler(this::putPlatform);
+        router.post(Http.API + "/platforms").handler(allow(Role.ADMIN)).handler(Http.params()).handler(Http.json(200, this::postPlatforms));
     }
 
     /** The definition in force now, or {@code ?version=N}; with the list of versions (number, in force from, by whom). */

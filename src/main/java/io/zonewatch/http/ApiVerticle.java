@@ -122,7 +122,7 @@ public final class ApiVerticle extends VerticleBase {
         new AlertRoutes(pool).mount(router);
         new RuleSettingRoutes(pool).mount(router);
         new TargetRoutes(pool, new AlertService(vertx, pool, services.metrics(), services.clock(), services.config().grafanaPush())).mount(router);
-        new RankingRoutes(catalog, new SchemeRepository(pool), new RankingService(vertx, pool, services.clock()),
+        new RankingRoutes(catalog, new SchemeRepository(pool), new RankingService(vertx, pool, services.clock(), services.config().rankingCompleteness()),
                 new RankingViews(reads)).mount(router);
 
         router.route().failureHandler(Failures::handle);

@@ -165,6 +165,43 @@ public final class Http {
                 name + " must be one of " + new java.util.TreeSet<>(allowed));
     }
 
+    /**
+     * Refuses query parameters a route does not know (400 unknown_parameter), and any given twice
+     * (400 duplicate_parameter): a misspelt or repeated parameter must not be silently ignored.
+     */
+    public static Handler<RoutingContext> params(String... allowed) {
+        java.util.Set<String> known = java.util.Set.of(allowed);
+        return ctx -> {
+            for (String name : ctx.queryParams().names()) {
+                if (!known.contains(name)) {
+                    String clipped = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+                    ctx.fail(new ApiException(400, "unknown_parameter", "未知查询参数 '" + clipped + "'，可用：" + new java.util.TreeSet<>(known),
+                            "unknown query parameter '" + clipped + "'; known: " + new java.util.TreeSet<>(known),
+                            new io.vertx.core.json.JsonObject().put("parameter", clipped)
+                                    .put("known", new io.vertx.core.json.JsonArray(java.util.List.copyOf(new java.util.TreeSet<>(known))))));
+                    return;
+                }
+                if (ctx.queryParams().getAll(name).size() > 1 && !REPEATABLE.contains(name)) {
+                    ctx.fail(ApiException.badRequest("duplicate_parameter", "查询参数 '" + name + "' 只能给一次",
+                            "query parameter '" + name + "' may be given once"));
+                    return;
+                }
+            }
+            ctx.next();
+        };
+    }
+
+    /** Query parameters that take several values by repetition (?indicator=a&indicator=b). */
+    private static final java.util.Set<String> REPEATABLE = java.util.Set.of("indicator");
+
+    /** A boolean query parameter: absent is false; true/false, else 400. */
+    public static boolean flagParam(RoutingContext ctx, String name) {
+        String v = ctx.queryParams().get(name);
+        if (v == null || v.isEmpty() || v.equals("false")) return false;
+        if (v.equals("true")) return true;
+        throw ApiException.badRequest("bad_parameter", name + " 必须是 true 或 false", name + " must be true or false");
+    }
+
     /** A path parameter that must be a positive whole number (an id). */
     public static long idParam(RoutingContext ctx, String name) {
         String raw = ctx.pathParam(name);

@@ -34,13 +34,14 @@ public final class FeedRoutes {
         // Role and format are checked on a route of their own, before the body (up to the feed limit) is read.
         router.post(Http.API + "/feeds")
                 .handler(allow(Role.BUREAU, Role.ADMIN))
+                .handler(Http.params("mode", "dryRun"))
                 .handler(this::checkContentType)
                 .handler(this::admit);
         router.post(Http.API + "/feeds")
                 .handler(BodyHandler.create(false).setBodyLimit(maxFeedBytes))
                 .handler(this::submit);
-        router.get(Http.API + "/feeds").handler(allow(Role.BUREAU, Role.ADMIN)).handler(Http.json(200, this::list));
-        router.get(Http.API + "/feeds/:id").handler(allow(Role.BUREAU, Role.ADMIN)).handler(Http.json(200, ctx ->
+        router.get(Http.API + "/feeds").handler(allow(Role.BUREAU, Role.ADMIN)).handler(Http.params("before", "limit", "status")).handler(Http.json(200, this::list));
+        router.get(Http.API + "/feeds/:id").handler(allow(Role.BUREAU, Role.ADMIN)).handler(Http.params()).handler(Http.json(200, ctx ->
                 pool.preparedQuery(FeedSql.FIND_BY_ID).execute(Tuple.of(Http.idParam(ctx, "id"))).map(rows -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("没有编号为 " + ctx.pathParam("id") + " 的报送", "no feed " + ctx.pathParam("id"));

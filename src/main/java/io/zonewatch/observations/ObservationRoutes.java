@@ -37,6 +37,7 @@ public final class ObservationRoutes {
     public void mount(Router router) {
         router.get(Http.API + "/platforms/:code/observations")
                 .handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER, Role.PLATFORM))
+                .handler(Http.params("from", "to", "indicator", "asOf"))
                 .handler(Http.json(200, this::read));
     }
 

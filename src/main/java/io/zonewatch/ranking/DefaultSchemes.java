@@ -16,12 +16,21 @@ public final class DefaultSchemes {
     private DefaultSchemes() {
     }
 
+    /** The shipped schemes, every version of each, in the order of the file (versions ascending per code). */
     public static List<Scheme> load(Map<String, Indicator> catalog) {
         JsonArray schemes = Resources.yaml(RESOURCE).getJsonArray("schemes");
         List<Scheme> out = new ArrayList<>();
+        Map<String, Integer> last = new java.util.HashMap<>();
         for (int i = 0; i < schemes.size(); i++) {
-            JsonObject def = schemes.getJsonObject(i);
-            SchemeCodec.Parsed parsed = SchemeCodec.parse(def.getString("code"), 1, def, catalog);
+            JsonObject def = schemes.getJsonObject(i).copy();
+            String code = def.getString("code");
+            int version = def.getInteger("version", 1);
+            def.remove("version");
+            if (version != last.getOrDefault(code, 0) + 1) {
+                throw new IllegalStateException(RESOURCE + ": " + code + " version " + version + " does not follow " + last.getOrDefault(code, 0));
+            }
+            last.put(code, version);
+            SchemeCodec.Parsed parsed = SchemeCodec.parse(code, version, def, catalog);
             if (parsed.scheme() == null) throw new IllegalStateException(RESOURCE + ": " + parsed.errors());
             out.add(parsed.scheme());
         }

@@ -16,14 +16,26 @@ import java.util.TreeMap;
  */
 public final class RankingEngine {
 
-    /** A platform of the population with its values (null = missing) for the scheme's indicators. */
+    /**
+     * A platform of the population with its values (null = missing) for the scheme's indicators.
+     * {@code held}: indicators whose value the data-quality gate held (DOMAIN.md 5.1), with the id of
+     * the warning that held it; their value is null here, so they count as missing. {@code outliers}:
+     * indicators with an open peer_outlier warning, with its id (said in the breakdown, not treated).
+     */
     public record Candidate(String platform, String name, String type, String groupValue,
-                            Map<String, Double> values, String exclusion) {
+                            Map<String, Double> values, String exclusion, Map<String, Long> held, Map<String, Long> outliers) {
+        public Candidate(String platform, String name, String type, String groupValue, Map<String, Double> values, String exclusion) {
+            this(platform, name, type, groupValue, values, exclusion, Map.of(), Map.of());
+        }
     }
 
+    /** One breakdown item: the indicator's value and every flag of what happened to it. */
     public record Component(String indicator, String dimension, Double raw, double value, boolean imputed,
                             boolean treated, double normalized, double weight, double effectiveWeight,
-                            double contribution) {
+                            double contribution, Long heldBy, boolean capped, Long outlierAlert) {
+        public boolean held() {
+            return heldBy != null;
+        }
     }
 
     public record Gap(String platform, double scoreGap, Map<String, Double> closingValues) {
@@ -85,9 +97,12 @@ public final class RankingEngine {
             if (c.exclusion() != null) {
                 notRanked.add(new NotRanked(c.platform(), c.name(), c.groupValue(), "closed", c.exclusion(), coverage));
             } else if (coverage + 1e-12 < scheme.minCoverage()) {
+                long held = members.stream().filter(m -> c.held().containsKey(m.indicator())).count();
+                String heldZh = held == 0 ? "" : String.format("，其中 %d 项因数据疑点暂不采用", held);
+                String heldEn = held == 0 ? "" : String.format("; %d held for a suspected data error", held);
                 notRanked.add(new NotRanked(c.platform(), c.name(), c.groupValue(), "insufficient_coverage",
-                        String.format("指标覆盖率 %.2f 低于 %.2f（%d/%d 项有数据）/ coverage %.2f below %.2f (%d of %d indicators)",
-                                coverage, scheme.minCoverage(), present, k, coverage, scheme.minCoverage(), present, k),
+                        String.format("指标覆盖率 %.2f 低于 %.2f（%d/%d 项有数据%s）/ coverage %.2f below %.2f (%d of %d indicators%s)",
+                                coverage, scheme.minCoverage(), present, k, heldZh, coverage, scheme.minCoverage(), present, k, heldEn),
                         coverage));
             } else {
                 eligible.add(c);
@@ -145,6 +160,7 @@ public final class RankingEngine {
 
         // Step 6: normalisation.
         double[][] norm = new double[k][n];
+        boolean[][] capped = new boolean[k][n];
         Norm[] params = new Norm[k];
         for (int i = 0; i < k; i++) {
             if (dropped[i]) continue;
@@ -157,7 +173,10 @@ public final class RankingEngine {
                 case BENCHMARK_RATIO -> {
                     Double configured = year == null || m.benchmarks() == null ? null : m.benchmarks().get(year);
                     double b = configured != null ? configured : mean;
-                    for (int p = 0; p < n; p++) norm[i][p] = RankingMath.benchmarkRatio(x[p], b, higher, m.cap());
+                    for (int p = 0; p < n; p++) {
+                        norm[i][p] = RankingMath.benchmarkRatio(x[p], b, higher, m.cap());
+                        capped[i][p] = m.cap() != null && RankingMath.benchmarkRatio(x[p], b, higher, null) > norm[i][p];
+                    }
                     params[i] = new Norm(b, min, max, mean, sd, m.cap());
                 }
                 case MIN_MAX -> {
@@ -227,7 +246,9 @@ public final class RankingEngine {
                 components.add(new Component(m.indicator(), memberDimension.get(i),
                         dropped[i] || imputed[i][p] ? null : raw[i][p], dropped[i] ? Double.NaN : value[i][p],
                         !dropped[i] && imputed[i][p], !dropped[i] && treated[i][p], dropped[i] ? 0 : norm[i][p],
-                        m.weight(), effective[i], effective[i] * (dropped[i] ? 0 : norm[i][p])));
+                        m.weight(), effective[i], effective[i] * (dropped[i] ? 0 : norm[i][p]),
+                        eligible.get(p).held().get(m.indicator()), !dropped[i] && capped[i][p],
+                        eligible.get(p).outliers().get(m.indicator())));
             }
             Gap gap = null;
             int above = pos - 1;

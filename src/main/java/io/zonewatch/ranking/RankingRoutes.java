@@ -35,14 +35,17 @@ public final class RankingRoutes {
     }
 
     public void mount(Router router) {
-        router.get(Http.API + "/schemes").handler(Http.json(200, ctx -> schemes.latest().map(list -> new JsonObject().put("schemes", list))));
-        router.get(Http.API + "/schemes/:code").handler(Http.json(200, this::scheme));
-        router.put(Http.API + "/schemes/:code").handler(allow(Role.ADMIN)).handler(this::putScheme);
+        router.get(Http.API + "/schemes").handler(Http.params())
+                .handler(Http.json(200, ctx -> schemes.latest().map(list -> new JsonObject().put("schemes", list))));
+        router.get(Http.API + "/schemes/:code").handler(Http.params("version")).handler(Http.json(200, this::scheme));
+        router.put(Http.API + "/schemes/:code").handler(allow(Role.ADMIN)).handler(Http.params()).handler(this::putScheme);
 
-        router.post(Http.API + "/rankings/:year/runs").handler(allow(Role.BUREAU, Role.ADMIN)).handler(Http.json(201, this::computeRun));
-        router.get(Http.API + "/rankings/:year/runs").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER))
+        router.post(Http.API + "/rankings/:year/runs").handler(allow(Role.BUREAU, Role.ADMIN))
+                .handler(Http.params("scheme", "quarter", "force")).handler(Http.json(201, this::computeRun));
+        router.get(Http.API + "/rankings/:year/runs").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER)).handler(Http.params("scheme"))
                 .handler(Http.json(200, ctx -> views.runs(year(ctx), ctx.queryParams().get("scheme")).map(l -> new JsonObject().put("runs", l))));
-        router.get(Http.API + "/rankings/:year/runs/:id").handler(Http.json(200, ctx -> views.run(Http.idParam(ctx, "id")).compose(run -> {
+        router.get(Http.API + "/rankings/:year/runs/:id").handler(Http.params("group"))
+                .handler(Http.json(200, ctx -> views.run(Http.idParam(ctx, "id")).compose(run -> {
             // A platform's own token sees a year-end run only once it is published (provisional quarterly
             // runs are never published: they are the quarter's monitoring, shown to everyone).
             if (run == null || run.getInteger("year") != year(ctx)
@@ -51,21 +54,61 @@ public final class RankingRoutes {
             }
             return views.table(run, ctx.queryParams().get("group"));
         })));
-        router.post(Http.API + "/rankings/:year/runs/:id/publish").handler(allow(Role.ADMIN)).handler(Http.json(200, ctx -> {
-            long id = Http.idParam(ctx, "id");
-            return rankings.publish(principal(ctx), year(ctx), id).compose(v -> views.run(id)).map(RankingViews::runHeader);
-        }));
-        router.get(Http.API + "/rankings/:year").handler(Http.json(200, this::table));
+        router.post(Http.API + "/rankings/:year/runs/:id/publish").handler(allow(Role.ADMIN)).handler(Http.params())
+                .handler(Http.json(200, ctx -> {
+                    long id = Http.idParam(ctx, "id");
+                    RankingService.Publication request = publication(ctx);
+                    return rankings.publish(principal(ctx), year(ctx), id, request).compose(v -> views.run(id)).map(RankingViews::runHeader);
+                }));
+        router.get(Http.API + "/rankings/:year").handler(Http.params("scheme", "quarter", "group")).handler(Http.json(200, this::table));
 
         router.get(Http.API + "/platforms/:code/ranking").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER, Role.PLATFORM))
+                .handler(Http.params("scheme", "year", "quarter"))
                 .handler(Http.json(200, ctx -> {
                     String code = Http.codeParam(ctx, "code");
                     if (!principal(ctx).maySee(code)) throw ApiException.forbidden();
                     return platformRanking(ctx, code);
                 }));
-        router.get(Http.API + "/me").handler(Http.json(200, this::me));
-        router.get(Http.API + "/me/ranking").handler(allow(Role.PLATFORM))
+        router.get(Http.API + "/me").handler(Http.params()).handler(Http.json(200, this::me));
+        router.get(Http.API + "/me/ranking").handler(allow(Role.PLATFORM)).handler(Http.params("scheme", "year", "quarter"))
                 .handler(Http.json(200, ctx -> platformRanking(ctx, principal(ctx).platformCode())));
+    }
+
+    /**
+     * The body of a publication: empty, or {"override": true, "reason": "..."} to publish over open
+     * data-quality findings (DOMAIN.md 5.1). The reason is required with an override, 1-1000 characters.
+     */
+    private static RankingService.Publication publication(RoutingContext ctx) {
+        if (ctx.body().buffer() == null || ctx.body().buffer().length() == 0) return RankingService.Publication.PLAIN;
+        JsonObject body = Http.bodyObject(ctx);
+        for (String key : body.fieldNames()) {
+            if (!key.equals("override") && !key.equals("reason")) {
+                throw ApiException.badRequest("unknown_field", "未知字段 '" + key + "'，可用：override、reason",
+                        "unknown field '" + key + "'; known: override, reason");
+            }
+        }
+        Object override = body.getValue("override");
+        if (override != null && !(override instanceof Boolean)) {
+            throw ApiException.unprocessable("bad_override", "override 必须是 true 或 false", "override must be true or false");
+        }
+        boolean on = Boolean.TRUE.equals(override);
+        Object reason = body.getValue("reason");
+        if (!on) {
+            if (reason != null) {
+                throw ApiException.unprocessable("bad_override", "reason 只和 override: true 一起使用", "reason goes with override: true only");
+            }
+            return RankingService.Publication.PLAIN;
+        }
+        if (!(reason instanceof String text) || text.isBlank()) {
+            throw ApiException.unprocessable("override_reason_required", "越过数据质量检查发布时必须说明理由（reason）",
+                    "an override of the data-quality checks needs a reason");
+        }
+        if (text.length() > 1000) {
+            throw ApiException.unprocessable("override_reason_too_long", "理由最多 1000 个字符", "the reason may have at most 1000 characters");
+        }
+        int bad = io.zonewatch.http.DisplayText.offending(text);
+        if (bad >= 0) throw io.zonewatch.http.DisplayText.refusal("reason", bad);
+        return new RankingService.Publication(true, text.strip());
     }
 
     private Future<JsonObject> scheme(RoutingContext ctx) {
@@ -95,8 +138,10 @@ public final class RankingRoutes {
             }
             SchemeCodec.Parsed parsed = SchemeCodec.parse(code, 0, body, byCode);
             if (parsed.scheme() == null) throw invalid(parsed.errors());
-            return schemes.save(principal(ctx), parsed.scheme());
-        }).onSuccess(saved -> Http.send(ctx, saved.getValue() ? 201 : 200, saved.getKey().put("changed", saved.getValue())))
+            io.vertx.core.json.JsonArray advisories = SchemeCodec.advisories(parsed.scheme());
+            return schemes.save(principal(ctx), parsed.scheme()).map(saved -> Map.entry(saved, advisories));
+        }).onSuccess(r -> Http.send(ctx, r.getKey().getValue() ? 201 : 200,
+                        r.getKey().getKey().put("changed", r.getKey().getValue()).put("warnings", r.getValue())))
                 .onFailure(ctx::fail);
     }
 
@@ -104,7 +149,7 @@ public final class RankingRoutes {
         int year = year(ctx);
         String scheme = ctx.queryParams().get("scheme") == null ? RankingViews.DEFAULT_SCHEME : ctx.queryParams().get("scheme");
         Integer quarter = quarter(ctx);
-        return rankings.compute(principal(ctx), scheme, year, quarter, "manual")
+        return rankings.compute(principal(ctx), scheme, year, quarter, "manual", Http.flagParam(ctx, "force"))
                 .compose(views::run)
                 .compose(run -> views.table(run, null));
     }
@@ -126,7 +171,18 @@ public final class RankingRoutes {
         String scheme = ctx.queryParams().get("scheme") == null ? RankingViews.DEFAULT_SCHEME : ctx.queryParams().get("scheme");
         Integer year = null;
         if (ctx.queryParams().get("year") != null) year = year(ctx.queryParams().get("year"));
-        return views.platform(code, year, scheme, publishedOnly(ctx));
+        String q = ctx.queryParams().get("quarter");
+        if (q == null || q.isBlank()) return views.platform(code, year, scheme, publishedOnly(ctx));
+        // quarter=latest: the newest provisional run (季度监测), whatever its year and quarter
+        if (q.trim().equals("latest")) {
+            if (year != null) {
+                throw ApiException.badRequest("bad_parameter", "quarter=latest 不能与 year 同用", "quarter=latest cannot go with year");
+            }
+            return views.provisional(code, null, null, scheme, publishedOnly(ctx)).map(JsonObject::encode);
+        }
+        Integer quarter = quarter(ctx);
+        if (quarter == null) return views.platform(code, year, scheme, publishedOnly(ctx));
+        return views.provisional(code, year, quarter, scheme, publishedOnly(ctx)).map(JsonObject::encode);
     }
 
     /** Platforms see year-end rankings once published; the bureau, leaders and admins see drafts too. */

@@ -99,8 +99,9 @@ public final class RankingScheduler extends VerticleBase {
                     if (!due.period().lastDay().isBefore(today)) continue;
                     int latestVersion = schemeVersion(schemes, due.scheme());
                     chain = chain.compose(v -> isDue(due, today, latestVersion)).compose(go -> {
-                        if (!go) return Future.succeededFuture();
-                        return rankings.compute(SCHEDULER, due.scheme(), due.year(), due.quarter(), "schedule")
+                        if (go == Decision.NO) return Future.succeededFuture();
+                        // Past the year-end deadline an incomplete year is computed anyway, marked incomplete.
+                        return rankings.compute(SCHEDULER, due.scheme(), due.year(), due.quarter(), "schedule", go == Decision.FORCED)
                                 .map(id -> {
                                     computed.add(due.toString());
                                     return (Void) null;
@@ -122,30 +123,37 @@ public final class RankingScheduler extends VerticleBase {
         return 0;
     }
 
-    /** Due when the period's data is complete enough (or the year-end deadline passed) and newer than the last run. */
-    Future<Boolean> isDue(Due due, LocalDate today, int latestVersion) {
+    /** Whether a run is due: no, yes, or yes though incomplete (past the year-end deadline). */
+    enum Decision { NO, YES, FORCED }
+
+    /**
+     * Due when the period's data is complete enough (the reporting share of {@link RankingService}'s
+     * one rule) or the year-end deadline passed, and newer than the last run.
+     */
+    Future<Decision> isDue(Due due, LocalDate today, int latestVersion) {
         Period p = due.period();
         boolean pastDeadline = due.quarter() == null && !today.isBefore(config.rankingYearEndDeadline().atYear(due.year() + 1));
-        return pool.preparedQuery(RankingSql.COMPLETENESS)
-                .execute(Tuple.of(p.firstDay(), p.firstDay().minusYears(1), p.lastDay()))
+        return pool.preparedQuery(RankingSql.REPORTING)
+                .execute(Tuple.of(p.firstDay(), p.lastDay()))
                 .compose(rows -> {
                     Row r = rows.iterator().next();
-                    long expected = r.getLong("expected");
-                    long reported = r.getLong("reported");
-                    boolean complete = expected > 0 && reported >= Math.ceil(config.rankingCompleteness() * expected);
-                    if (!complete && !(pastDeadline && reported > 0)) return Future.succeededFuture(false);
+                    RankingService.Reporting reporting = new RankingService.Reporting(r.getLong("expected"), r.getLong("reported"), List.of());
+                    boolean complete = !rankings.isIncomplete(reporting);
+                    if (!complete && !(pastDeadline && reporting.reported() > 0)) return Future.succeededFuture(Decision.NO);
+                    Decision go = complete ? Decision.YES : Decision.FORCED;
                     // The same periods a run reads (the period and, for growth rates, a year before).
                     java.time.LocalDate[] periods = {p.firstDay(), p.minusYears(1).firstDay()};
                     return pool.preparedQuery(RankingSql.DATA_FINGERPRINT).execute(Tuple.tuple().addArrayOfLocalDate(periods))
                             .compose(now -> pool.preparedQuery(RankingSql.NEWEST_RUN)
                                     .execute(Tuple.of(due.scheme(), due.year(), due.quarter()))
                                     .map(last -> {
-                                        if (last.size() == 0) return true;
+                                        if (last.size() == 0) return go;
                                         Row run = last.iterator().next();
                                         // Timestamps cannot tell: a feed committing after a run's snapshot may carry an
                                         // earlier recording instant. The fingerprint of what the run read can.
-                                        return run.getInteger("scheme_version") < latestVersion
+                                        boolean stale = run.getInteger("scheme_version") < latestVersion
                                                 || !now.iterator().next().getString("fingerprint").equals(run.getString("data_fingerprint"));
+                                        return stale ? go : Decision.NO;
                                     }));
                 });
     }

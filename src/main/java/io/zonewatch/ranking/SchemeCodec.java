@@ -28,6 +28,27 @@ public final class SchemeCodec {
     public record Parsed(Scheme scheme, RowErrors errors) {
     }
 
+    /**
+     * What a valid scheme should still be told (warned, not refused): a benchmark_ratio indicator
+     * without a cap lets one extreme value decide a rank (DOMAIN.md 5.1; mu_benefit v2 caps all at 2).
+     */
+    public static JsonArray advisories(Scheme scheme) {
+        JsonArray out = new JsonArray();
+        if (scheme.method() != Scheme.Method.BENCHMARK_RATIO) return out;
+        for (int d = 0; d < scheme.dimensions().size(); d++) {
+            List<Scheme.Member> members = scheme.dimensions().get(d).indicators();
+            for (int i = 0; i < members.size(); i++) {
+                Scheme.Member m = members.get(i);
+                if (m.cap() != null) continue;
+                out.add(new JsonObject().put("field", "dimensions[" + d + "].indicators[" + i + "].cap").put("code", "uncapped_indicator")
+                        .put("indicator", m.indicator())
+                        .put("message", "指标 " + m.indicator() + " 未设上限（cap）：单项极端值可能决定排名 / indicator "
+                                + m.indicator() + " has no cap: one extreme value can decide a rank"));
+            }
+        }
+        return out;
+    }
+
     public static Parsed parse(String code, int version, JsonObject def, Map<String, Indicator> catalog) {
         RowErrors errors = new RowErrors();
         Reader r = new Reader(def, errors);

@@ -94,20 +94,54 @@ public final class SchemeRepository {
                 }));
     }
 
-    /** Loads the shipped default schemes into an empty scheme table, once. */
-    public Future<Boolean> seedDefaults(List<Scheme> defaults) {
-        return pool.withTransaction(conn -> conn.query(RankingSql.LOCK_SCHEMES).execute()
-                .compose(locked -> conn.query(RankingSql.ANY_SCHEME).execute())
-                .compose(any -> {
-                    if (any.iterator().next().getBoolean(0)) return Future.succeededFuture(false);
-                    Future<Void> chain = Future.succeededFuture();
-                    for (Scheme s : defaults) {
-                        JsonObject def = SchemeCodec.toJson(s);
-                        chain = chain.compose(v -> conn.preparedQuery(RankingSql.INSERT_SCHEME)
-                                .execute(Tuple.of(s.code(), 1, def, Principal.SYSTEM.name()))
-                                .compose(x -> AuditLog.record(conn, Principal.SYSTEM, "scheme.save", "scheme:" + s.code() + ":1", def)));
+    /**
+     * Brings the shipped default schemes into the database: every shipped version of a scheme the
+     * database lacks; and, for a scheme whose newest stored definition equals a shipped version, the
+     * shipped versions after it (so mu_benefit v1 databases get v2's caps as version 2, DOMAIN.md 5).
+     * A scheme an administrator has changed is left alone. Resolves to the versions added ("mu_benefit:2").
+     */
+    public Future<List<String>> seedDefaults(List<Scheme> shipped) {
+        Map<String, List<Scheme>> byCode = new java.util.LinkedHashMap<>();
+        shipped.forEach(s -> byCode.computeIfAbsent(s.code(), k -> new java.util.ArrayList<>()).add(s));
+        List<String> added = new java.util.ArrayList<>();
+        return pool.withTransaction(conn -> {
+            Future<Void> chain = conn.query(RankingSql.LOCK_SCHEMES).execute().mapEmpty();
+            for (Map.Entry<String, List<Scheme>> e : byCode.entrySet()) {
+                List<Scheme> versions = e.getValue();
+                chain = chain.compose(v -> conn.preparedQuery(RankingSql.LATEST_SCHEME).execute(Tuple.of(e.getKey()))).compose(rows -> {
+                    int stored = rows.size() == 0 ? 0 : rows.iterator().next().getInteger("version");
+                    int from;
+                    if (stored == 0) {
+                        from = 0;
+                    } else {
+                        JsonObject latest = withoutVersion((JsonObject) rows.iterator().next().getValue("definition"));
+                        int same = -1;
+                        for (int i = 0; i < versions.size(); i++) {
+                            if (withoutVersion(SchemeCodec.toJson(versions.get(i))).equals(latest)) same = i;
+                        }
+                        from = same < 0 ? versions.size() : same + 1;
                     }
-                    return chain.map(true);
-                }));
+                    Future<Void> inserts = Future.succeededFuture();
+                    for (int i = from; i < versions.size(); i++) {
+                        int version = stored + (i - from) + 1;
+                        Scheme s = versions.get(i);
+                        JsonObject def = SchemeCodec.toJson(new Scheme(s.code(), version, s.name(), s.nameEn(), s.method(), s.winsorize(),
+                                s.minCoverage(), s.group(), s.classes(), s.monteCarlo(), s.dimensions()));
+                        added.add(s.code() + ":" + version);
+                        inserts = inserts.compose(v -> conn.preparedQuery(RankingSql.INSERT_SCHEME)
+                                .execute(Tuple.of(s.code(), version, def, Principal.SYSTEM.name()))
+                                .compose(x -> AuditLog.record(conn, Principal.SYSTEM, "scheme.save", "scheme:" + s.code() + ":" + version, def)));
+                    }
+                    return inserts;
+                });
+            }
+            return chain.map(v -> added);
+        });
+    }
+
+    private static JsonObject withoutVersion(JsonObject def) {
+        JsonObject copy = def.copy();
+        copy.remove("version");
+        return copy;
     }
 }

@@ -102,8 +102,16 @@ class RankingApiTest {
     @Test
     @Order(1)
     void aYearEndRunMatchesHandComputedScores() {
-        Api.Response y2023 = api.post("/api/v1/rankings/2023/runs?scheme=test_flat", bureau, null, new byte[0]);
+        // RC (closed mid-2024) was active all of 2023 and reported nothing for it: 6 of 7 is under 95 %.
+        Api.Response refused = api.post("/api/v1/rankings/2023/runs?scheme=test_flat", bureau, null, new byte[0]);
+        assertEquals(422, refused.status(), refused.toString());
+        assertEquals("incomplete_period", refused.json().getString("error"));
+        assertEquals(6.0 / 7, refused.json().getDouble("reportingShare"), 1e-12);
+        assertEquals(new JsonArray().add("RC"), refused.json().getJsonArray("missing"));
+        Api.Response y2023 = api.post("/api/v1/rankings/2023/runs?scheme=test_flat&force=true", bureau, null, new byte[0]);
         assertEquals(201, y2023.status(), y2023.toString());
+        assertTrue(y2023.json().getBoolean("incomplete"), "a forced run says it is incomplete");
+        assertEquals(6.0 / 7, y2023.json().getJsonObject("dataQuality").getDouble("reportingShare"), 1e-12);
         assertEquals(200, api.post("/api/v1/rankings/2023/runs/" + y2023.json().getLong("runId") + "/publish", ADMIN, null, new byte[0]).status());
 
         Api.Response r = api.post("/api/v1/rankings/2024/runs?scheme=test_flat", bureau, null, new byte[0]);
@@ -237,7 +245,7 @@ class RankingApiTest {
         JsonArray runs = api.get("/api/v1/rankings/2024/runs?scheme=test_flat", leader).json().getJsonArray("runs");
         assertEquals(2, runs.size());
         assertEquals(rerun.getLong("runId"), runs.getJsonObject(0).getLong("runId"));
-        assertEquals(5, byPlatform(api.get("/api/v1/rankings/2024/runs/" + run2024 + "?scheme=test_flat", leader).json()).get("R5").getInteger("rank"));
+        assertEquals(5, byPlatform(api.get("/api/v1/rankings/2024/runs/" + run2024, leader).json()).get("R5").getInteger("rank"));
     }
 
     @Test
@@ -259,8 +267,13 @@ class RankingApiTest {
     @Order(6)
     void provisionalRunsUseYearToDateValuesAndTheMeanAsBenchmark() {
         assertEquals(201, api.feed(bureau, HEADER + rows("R1", "2024Q2", 600, 100, 15, 1000) + rows("R2", "2024Q2", 400, 100, 10, 1000), null).status());
-        Api.Response r = api.post("/api/v1/rankings/2024/runs?scheme=test_flat&quarter=2", bureau, null, new byte[0]);
+        // 3 of the 7 platforms of Q2 reported: refused without force, computed and marked incomplete with it.
+        assertEquals(422, api.post("/api/v1/rankings/2024/runs?scheme=test_flat&quarter=2", bureau, null, new byte[0]).status());
+        Api.Response r = api.post("/api/v1/rankings/2024/runs?scheme=test_flat&quarter=2&force=true", bureau, null, new byte[0]);
         assertEquals(201, r.status(), r.toString());
+        assertTrue(r.json().getBoolean("incomplete"));
+        assertEquals(3.0 / 7, r.json().getDouble("reportingShare"), 1e-12);
+        assertEquals(new JsonArray().add("R3").add("R4").add("R5").add("RL"), r.json().getJsonObject("dataQuality").getJsonArray("missing"));
         Map<String, JsonObject> e = byPlatform(r.json());
         // Benchmarks are annual: a provisional run normalises by the population mean. RC (closed at the
         // end of Q2) still belongs to the Q2 population: tpm 6, 4, 10 → mean 20/3; rd 1.5, 1, 1 → mean 7/6.
