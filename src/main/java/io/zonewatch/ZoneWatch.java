@@ -143,7 +143,7 @@ public final class ZoneWatch implements AutoCloseable {
             Optional<String> generated = await(services.tokens().bootstrapAdmin(config.adminToken()));
             if (config.demo()) {
                 FeedService feeds = new FeedService(vertx, pool, services.metrics(), clock);
-                await(new DemoLoader(pool, feeds, new RankingService(vertx, pool, clock, config.rankingCompleteness())).loadIfEmpty());
+                await(new DemoLoader(pool, feeds, new RankingService(vertx, pool, clock, config.rankingCompleteness()), alerts).loadIfEmpty());
             }
 
             // Port 0 means "any free port"; a negative port makes all instances share one random port.

@@ -49,11 +49,14 @@ public final class DemoLoader {
     private final Pool pool;
     private final FeedService feeds;
     private final RankingService rankings;
+    private final io.zonewatch.alerts.AlertService alerts;
 
-    public DemoLoader(Pool pool, FeedService feeds, RankingService rankings) {
+    /** @param alerts evaluates the feeds' warnings before the rankings, so that their data-quality gate sees them */
+    public DemoLoader(Pool pool, FeedService feeds, RankingService rankings, io.zonewatch.alerts.AlertService alerts) {
         this.pool = pool;
         this.feeds = feeds;
         this.rankings = rankings;
+        this.alerts = alerts;
     }
 
     /** Resolves to true when the demo data was loaded, false when the database already had data. */
@@ -86,7 +89,9 @@ public final class DemoLoader {
             chain = chain.map(v -> {
                 feedNanos[0] = System.nanoTime() - started;
                 return null;
-            }).compose(v -> pool.preparedQuery(TARGETS).execute(io.vertx.sqlclient.Tuple.of(DemoDataGenerator.LAST_YEAR)));
+            }).compose(v -> pool.preparedQuery(TARGETS).execute(io.vertx.sqlclient.Tuple.of(DemoDataGenerator.LAST_YEAR)))
+                    // The warnings first, as after a bureau's real feeds: the runs' data-quality gate reads them.
+                    .compose(v -> alerts.processPending());
             // As the bureau would have done each year: compute and publish the year-end rankings.
             for (int year = DemoDataGenerator.FIRST_YEAR; year <= DemoDataGenerator.LAST_YEAR; year++) {
                 for (String scheme : SCHEMES) {

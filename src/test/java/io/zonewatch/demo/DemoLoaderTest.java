@@ -58,11 +58,11 @@ class DemoLoaderTest {
 
     @Test
     void thePlantedAnomaliesRaiseWarnings() {
-        long started = System.nanoTime();
-        io.zonewatch.alerts.AlertService.Summary summary = service.evaluateAlerts();
-        System.out.printf("demo warning evaluation: %d raised in %d ms%n", summary.raised(), (System.nanoTime() - started) / 1_000_000);
+        // The loader evaluated the feeds' warnings before computing its rankings; nothing is pending.
+        assertEquals(0, service.scalar("SELECT count(*) FROM feed WHERE alerts_evaluated_at IS NULL"));
+        service.evaluateAlerts();
         service.zoneWatch.alerts().sweepMissing().toCompletionStage().toCompletableFuture().join();
-        assertTrue(summary.raised() > 0);
+        assertTrue(service.scalar("SELECT count(*) FROM alert") > 1000);
         assertEquals(1, count("suspect_unit", DemoDataGenerator.SUSPECT_UNIT_PLATFORM, "industrial_value_added", "2025-04-01"));
         assertEquals(1, count("ytd_decrease", DemoDataGenerator.YTD_DECREASE_PLATFORM, "tax_revenue", "2025-07-01"));
         assertEquals(1, count("missing_submission", DemoDataGenerator.MISSING_SUBMISSION_PLATFORM, "", "2025-07-01"));
@@ -82,6 +82,34 @@ class DemoLoaderTest {
                 + DemoDataGenerator.YOY_DROP_PLATFORM + "' AND indicator_code = 'fixed_asset_investment' AND period = '2025-10-01'"));
     }
 
+    @Test
+    void theDemoRankingsHoldThePlantedUnitErrorAndCapTheOutlier() {
+        // 2025Q2 provisional: the unit error (industrial value added in 元) holds the four values derived
+        // from it, so the platform's coverage is 2 of 6 and it is not ranked instead of first with 3825.
+        Api.Response q2 = service.api.post("/api/v1/rankings/2025/runs?scheme=mu_benefit&quarter=2", ADMIN, null, new byte[0]);
+        assertEquals(201, q2.status(), q2.toString());
+        JsonObject dq = q2.json().getJsonObject("dataQuality");
+        JsonObject held = dq.getJsonArray("held").getJsonObject(0);
+        assertEquals(DemoDataGenerator.SUSPECT_UNIT_PLATFORM, held.getString("platform"));
+        assertEquals("suspect_unit", held.getString("rule"));
+        assertEquals(4, held.getJsonArray("affects").size());
+        assertEquals(false, held.getBoolean("ranked"));
+        assertTrue(q2.json().getJsonArray("notRanked").stream().map(JsonObject.class::cast)
+                .anyMatch(n -> n.getString("platform").equals(DemoDataGenerator.SUSPECT_UNIT_PLATFORM)
+                        && n.getString("reason").contains("4 项因数据疑点暂不采用")));
+        assertTrue(q2.json().getJsonArray("entries").getJsonObject(0).getDouble("score") < 200, "no score from the unit error");
+
+        // 2025 year-end (published by the loader, scheme version 2): the R&D outlier is capped at 2 and said.
+        JsonObject zs = service.api.get("/api/v1/platforms/" + DemoDataGenerator.RD_OUTLIER_PLATFORM + "/ranking?year=2025", ADMIN).json();
+        assertEquals(2, zs.getInteger("schemeVersion"));
+        JsonObject rd = zs.getJsonArray("breakdown").stream().map(JsonObject.class::cast)
+                .filter(c -> c.getString("indicator").equals("rd_intensity")).findFirst().orElseThrow();
+        assertEquals(200.0, rd.getDouble("normalized"), 1e-9);
+        assertTrue(rd.getBoolean("capped"));
+        assertTrue(rd.getBoolean("outlier"), "the open peer_outlier warning is said in the breakdown");
+        assertTrue(zs.getBoolean("published"));
+    }
+
     private static long count(String rule, String platform, String indicator, String period) {
         return service.scalar("SELECT count(*) FROM alert WHERE rule = '" + rule + "' AND platform_code = '" + platform
                 + "' AND indicator_code = '" + indicator + "' AND period = '" + period + "' AND state = 'open'");
@@ -90,7 +118,7 @@ class DemoLoaderTest {
     @Test
     void aSecondStartDoesNotLoadAgain() {
         long before = service.scalar("SELECT count(*) FROM feed");
-        var again = new DemoLoader(service.zoneWatch.pool(), null, null).loadIfEmpty();
+        var again = new DemoLoader(service.zoneWatch.pool(), null, null, null).loadIfEmpty();
         assertEquals(false, again.toCompletionStage().toCompletableFuture().join());
         assertEquals(before, service.scalar("SELECT count(*) FROM feed"));
     }
