@@ -5,6 +5,7 @@ import io.zonewatch.config.Config;
 import io.zonewatch.dashboards.GrafanaSql.TimeRange;
 import io.zonewatch.dashboards.GrafanaSql.Variable;
 import io.zonewatch.reporting.ReportingWorker;
+import io.zonewatch.testing.Api;
 import io.zonewatch.testing.TestDatabase;
 import io.zonewatch.testing.TestService;
 import org.junit.jupiter.api.AfterAll;
@@ -82,14 +83,64 @@ class DashboardsTest {
     private record Timing(String where, long nanos) {
     }
 
+    /**
+     * What the test plants on the demo for the data-quality columns and panels (DOMAIN.md 5.1). The demo's
+     * year-end runs are computed before its warnings are evaluated, so they hold nothing; after the load:
+     * <ul>
+     * <li>{@link #HELD_PLATFORM}'s 2025Q4 tax revenue is sent again in 元 without a unit (10,000x: a critical
+     * suspect_unit warning), mu_benefit 2025 is recomputed, holds that platform's tax_per_mu, and is published
+     * with an override and {@link #OVERRIDE_REASON}. The same platform's R&D intensity (the demo's planted
+     * peer outlier, about 12 % against 3-4.5 %) is capped at mu_benefit's cap of 2 and carries its
+     * peer_outlier warning.</li>
+     * <li>{@link #LATE_PLATFORM}, active in 2024 only, reports nothing, so with a completeness threshold of
+     * 99 % zone_development 2024 is refused, then forced (incomplete) and published.</li>
+     * </ul>
+     */
+    static final String HELD_PLATFORM = io.zonewatch.demo.DemoDataGenerator.RD_OUTLIER_PLATFORM;
+    static final String LATE_PLATFORM = "ZZ-TEST-2024";
+    static final String OVERRIDE_REASON = "税收单位误报已电话核实，更正件在途；按插补值发布";
+    private static long plantedUnitAlert;
+    private static long heldRun;
+    private static long incompleteRun;
+    private static long provisionalRun;
+
     @BeforeAll
     static void start() {
-        service = TestService.start(Map.of(Config.DEMO, "true"));
+        service = TestService.start(Map.of(Config.DEMO, "true", Config.RANKING_COMPLETENESS, "99"));
+        service.platforms(LATE_PLATFORM + ",测试停报园区,provincial,town_park,丽水市,,2024-01-01,2024-12-31\n");
+        String bureau = service.token("bureau", null);
+        String tax = service.text("SELECT value FROM observation_current WHERE platform_code = '" + HELD_PLATFORM
+                + "' AND indicator_code = 'tax_revenue' AND period = '2025-10-01'");
+        Api.Response fed = service.api.feed(bureau, "platform_code,indicator_code,period,value\n" + HELD_PLATFORM
+                + ",tax_revenue,2025Q4," + new java.math.BigDecimal(tax).multiply(java.math.BigDecimal.valueOf(10_000)).toPlainString() + "\n", null);
+        assertEquals(201, fed.status(), fed.toString());
         service.evaluateAlerts();
         service.zoneWatch.alerts().sweepMissing().toCompletionStage().toCompletableFuture().join();
         service.zoneWatch.alertWorker().refreshGauges().toCompletionStage().toCompletableFuture().join();
         // The per-quarter summaries the indicator and submission panels read (the worker does this after each feed).
         service.zoneWatch.vertx().eventBus().request(ReportingWorker.REFRESH, "").toCompletionStage().toCompletableFuture().join();
+        plantedUnitAlert = service.scalar("SELECT id FROM alert WHERE rule = 'suspect_unit' AND platform_code = '" + HELD_PLATFORM
+                + "' AND indicator_code = 'tax_revenue' AND period = '2025-10-01' AND state = 'open'");
+
+        Api.Response run = service.api.post("/api/v1/rankings/2025/runs?scheme=mu_benefit", bureau, null, new byte[0]);
+        assertEquals(201, run.status(), run.toString());
+        heldRun = run.json().getLong("runId");
+        String publish = "/api/v1/rankings/2025/runs/" + heldRun + "/publish";
+        assertEquals(409, service.api.post(publish, TestService.ADMIN, null, new byte[0]).status(), "held: refused without an override");
+        Api.Response published = service.api.postJson(publish, TestService.ADMIN,
+                new io.vertx.core.json.JsonObject().put("override", true).put("reason", OVERRIDE_REASON));
+        assertEquals(200, published.status(), published.toString());
+
+        Api.Response refused = service.api.post("/api/v1/rankings/2024/runs?scheme=zone_development", bureau, null, new byte[0]);
+        assertEquals(422, refused.status(), refused.toString());
+        Api.Response forced = service.api.post("/api/v1/rankings/2024/runs?scheme=zone_development&force=true", bureau, null, new byte[0]);
+        assertEquals(201, forced.status(), forced.toString());
+        incompleteRun = forced.json().getLong("runId");
+        Api.Response plain = service.api.post("/api/v1/rankings/2024/runs/" + incompleteRun + "/publish", TestService.ADMIN, null, new byte[0]);
+        assertEquals(200, plain.status(), plain.toString());
+        Api.Response quarter = service.api.post("/api/v1/rankings/2025/runs?scheme=mu_benefit&quarter=3&force=true", bureau, null, new byte[0]);
+        assertEquals(201, quarter.status(), quarter.toString());
+        provisionalRun = quarter.json().getLong("runId");
         // Planner statistics, as autovacuum has them shortly after a load, so the timings mean something.
         TestDatabase.execute(service.db, "ANALYZE");
     }
@@ -308,6 +359,185 @@ class DashboardsTest {
                  Types.REAL -> true;
             default -> false;
         };
+    }
+
+    // ================================================================== dashboards: the data-quality gate (issue 13)
+
+    @Test
+    void theLeadersRankingTableSaysWhichEntriesRestOnHeldCappedOrOutlyingValues() throws SQLException {
+        JsonNode table = panel("leaders-overview.json", "年度综合排名");
+        try (Connection c = reader()) {
+            Result r = runPanel(c, "leaders-overview.json", table, Map.of("scheme", "mu_benefit", "year", "2025"), RANGE);
+            Map<String, String> quality = new TreeMap<>();
+            for (List<Object> row : r.rows()) {
+                String text = text(r, row, "数据质量");
+                if (!text.isEmpty()) quality.put(text(r, row, "代码"), text);
+            }
+            // The planted unit error held the platform's tax per mu; its R&D intensity (the demo's planted
+            // outlier) is at mu_benefit's cap of 2; both carry a peer_outlier warning. Five more platforms
+            // have one indicator at the cap.
+            assertEquals("暂不采用 1 项 · 封顶 1 项 · 离群 2 项", quality.get(HELD_PLATFORM));
+            assertEquals(Map.of(HELD_PLATFORM, "暂不采用 1 项 · 封顶 1 项 · 离群 2 项", "ZJ-JX-JS-ETDZ", "封顶 1 项",
+                    "ZJ-JX-PH-ETDZ", "封顶 1 项", "ZJ-JX-TX-ETDZ", "封顶 1 项", "ZJ-NB-DX-ETDZ", "封顶 1 项", "ZJ-SX-HTZ", "封顶 1 项"), quality);
+            // ... as many as the run's own breakdown flags (read past the reporting views, as the service stores it)
+            assertEquals(service.scalar("SELECT count(DISTINCT platform_code) FROM ranking_component WHERE run_id = " + heldRun
+                    + " AND (held OR capped OR outlier OR imputed)"), quality.size());
+            assertEquals(63, r.rows().size(), "ranked platforms");
+            assertEquals(57, r.rows().size() - quality.size(), "the other entries: an empty cell");
+
+            // Cell colours: held entries orange, any other finding blue, none uncoloured.
+            List<Pattern> patterns = new ArrayList<>();
+            List<String> colours = new ArrayList<>();
+            for (JsonNode m : override(table, "数据质量", "mappings")) {
+                assertEquals("regex", m.path("type").asText());
+                patterns.add(Pattern.compile(m.path("options").path("pattern").asText()));
+                colours.add(m.path("options").path("result").path("color").asText());
+            }
+            assertEquals("orange", colour(patterns, colours, quality.get(HELD_PLATFORM)));
+            assertEquals("blue", colour(patterns, colours, "封顶 1 项"));
+            assertEquals(null, colour(patterns, colours, ""));
+            assertEquals("color-text", override(table, "数据质量", "custom.cellOptions").path("type").asText());
+
+            // A run without findings: every cell empty.
+            Result clean = runPanel(c, "leaders-overview.json", table, Map.of("scheme", "zone_development", "year", "2024"), RANGE);
+            assertEquals(63, clean.rows().size());
+            for (List<Object> row : clean.rows()) assertEquals("", text(clean, row, "数据质量"), String.valueOf(row));
+        }
+    }
+
+    @Test
+    void theLeadersNoteSaysWhenARunIsIncompleteOrPublishedOverTheDataQualityCheck() throws SQLException {
+        JsonNode note = panel("leaders-overview.json", "本次排名数据质量");
+        assertEquals("stat", note.path("type").asText());
+        assertEquals("/^数据质量$/", note.path("options").path("reduceOptions").path("fields").asText(), "the stat shows the text column");
+        List<Pattern> patterns = new ArrayList<>();
+        List<String> colours = new ArrayList<>();
+        for (JsonNode m : note.path("fieldConfig").path("defaults").path("mappings")) {
+            patterns.add(Pattern.compile(m.path("options").path("pattern").asText()));
+            colours.add(m.path("options").path("result").path("color").asText());
+        }
+        try (Connection c = reader()) {
+            String overridden = onlyText(runPanel(c, "leaders-overview.json", note, Map.of("scheme", "mu_benefit", "year", "2025"), RANGE));
+            assertEquals("越过数据质量检查发布：" + OVERRIDE_REASON, overridden);
+            assertEquals("red", colour(patterns, colours, overridden));
+            // 63 of the 64 platforms active at the end of 2024 reported (the test's platform did not): 98.4 %
+            String incomplete = onlyText(runPanel(c, "leaders-overview.json", note, Map.of("scheme", "zone_development", "year", "2024"), RANGE));
+            assertEquals("报送不完整，报送率 98.4%", incomplete);
+            assertEquals("orange", colour(patterns, colours, incomplete));
+            String plain = onlyText(runPanel(c, "leaders-overview.json", note, Map.of("scheme", "mu_benefit", "year", "2024"), RANGE));
+            assertEquals("报送完整，已通过数据质量检查发布", plain);
+            assertEquals("green", colour(patterns, colours, plain));
+        }
+    }
+
+    @Test
+    void thePlatformBreakdownFlagsHeldCappedAndOutlyingValues() throws SQLException {
+        JsonNode breakdown = panel("platform-detail.json", "得分构成");
+        try (Connection c = reader()) {
+            Result r = runPanel(c, "platform-detail.json", breakdown, Map.of("platform", HELD_PLATFORM, "scheme", "mu_benefit"), RANGE);
+            Map<String, List<String>> flags = new TreeMap<>();
+            for (List<Object> row : r.rows()) {
+                assertEquals(2025, ((Number) row.get(r.columns().indexOf("年度"))).intValue());
+                flags.put(text(r, row, "指标"), List.of(text(r, row, "暂不采用"), text(r, row, "插补"), text(r, row, "缩尾"),
+                        text(r, row, "封顶"), text(r, row, "离群")));
+            }
+            List<String> none = List.of("", "", "", "", "");
+            assertEquals(Map.of(
+                    "亩均税收", List.of("暂不采用（预警 #" + plantedUnitAlert + "）", "插补", "", "", "离群"),
+                    service.text("SELECT name_zh FROM indicator WHERE code = 'rd_intensity'"), List.of("", "", "", "封顶", "离群"),
+                    service.text("SELECT name_zh FROM indicator WHERE code = 'value_added_per_mu'"), none,
+                    service.text("SELECT name_zh FROM indicator WHERE code = 'value_added_per_energy'"), none,
+                    service.text("SELECT name_zh FROM indicator WHERE code = 'value_added_per_cod'"), none,
+                    service.text("SELECT name_zh FROM indicator WHERE code = 'labour_productivity'"), none), flags);
+            for (String column : List.of("暂不采用", "封顶", "离群")) {
+                assertEquals("color-text", override(breakdown, column, "custom.cellOptions").path("type").asText(), column);
+            }
+        }
+    }
+
+    @Test
+    void theWarningTablesListTheHeldValues() throws SQLException {
+        JsonNode leaders = panel("leaders-overview.json", "暂不采用的数值");
+        JsonNode monitor = panel("indicator-monitor.json", "暂不采用的数值");
+        for (JsonNode p : List.of(leaders, monitor)) {
+            String sql = p.path("targets").get(0).path("rawSql").asText();
+            assertTrue(sql.contains("FROM reporting.held_values") && sql.contains("$__timeFilter(period)"), sql);
+        }
+        // reporting.held_values (V14) lists held breakdown items, i.e. those of ranked platforms: the planted
+        // year-end unit error and, in the provisional 2025Q3 run, the demo's YTD fall of tax revenue.
+        List<String> yearEnd = List.of("2025年度", "舟山高新技术产业园区", HELD_PLATFORM, "亩均税收", "suspect_unit", "tax_revenue",
+                "2025Q4", "open", Long.toString(plantedUnitAlert), Long.toString(heldRun));
+        List<String> q3 = List.of("2025Q3 临时", "温岭经济开发区", io.zonewatch.demo.DemoDataGenerator.YTD_DECREASE_PLATFORM, "亩均税收",
+                "ytd_decrease", "tax_revenue", "2025Q3", "open",
+                Long.toString(service.scalar("SELECT id FROM alert WHERE rule = 'ytd_decrease' AND platform_code = '"
+                        + io.zonewatch.demo.DemoDataGenerator.YTD_DECREASE_PLATFORM + "' AND period = '2025-07-01'")),
+                Long.toString(provisionalRun));
+        List<String> columns = List.of("排名期", "平台", "代码", "暂不采用的指标", "规则", "预警指标", "预警季度", "预警状态", "预警编号", "排名运行");
+        try (Connection c = reader()) {
+            Result r = runPanel(c, "leaders-overview.json", leaders, Map.of("scheme", "mu_benefit", "year", "2025"), RANGE);
+            assertEquals(columns, r.columns());
+            assertEquals(List.of(yearEnd, q3), texts(r), "newest period first");
+            assertEquals(List.of(), texts(runPanel(c, "leaders-overview.json", leaders, Map.of("scheme", "zone_development", "year", "2025"), RANGE)));
+            // Grafana's time range: up to the middle of 2025 neither (the year-end run's period is its fourth quarter).
+            TimeRange early = new TimeRange(RANGE.from(), Instant.parse("2025-06-30T00:00:00Z"));
+            assertEquals(List.of(), texts(runPanel(c, "leaders-overview.json", leaders, Map.of("scheme", "mu_benefit", "year", "2025"), early)));
+            TimeRange third = new TimeRange(Instant.parse("2025-07-01T00:00:00Z"), Instant.parse("2025-09-30T00:00:00Z"));
+            assertEquals(List.of(q3), texts(runPanel(c, "leaders-overview.json", leaders, Map.of("scheme", "mu_benefit", "year", "2025"), third)));
+
+            // The indicator monitor: by the ranked indicator or the indicator the warning is on, with the scheme.
+            List<String> withScheme = new ArrayList<>(yearEnd);
+            withScheme.add(1, "mu_benefit");
+            for (String indicator : List.of("tax_per_mu", "tax_revenue")) {
+                Result m = runPanel(c, "indicator-monitor.json", monitor, Map.of("indicator", indicator), RANGE);
+                assertEquals("方案", m.columns().get(1));
+                assertEquals(2, m.rows().size(), indicator);
+                assertEquals(withScheme, texts(m).get(0), indicator);
+            }
+            assertEquals(List.of(), texts(runPanel(c, "indicator-monitor.json", monitor, Map.of("indicator", "rd_intensity"), RANGE)));
+        }
+    }
+
+    private static JsonNode panel(String file, String titlePrefix) {
+        List<JsonNode> found = panels(dashboard(file)).stream().filter(p -> p.path("title").asText().startsWith(titlePrefix)).toList();
+        assertEquals(1, found.size(), file + ": one panel titled " + titlePrefix + "...");
+        return found.get(0);
+    }
+
+    /** A panel's first query with the given variable values, as Grafana sends it. */
+    private static Result runPanel(Connection c, String file, JsonNode panel, Map<String, String> values, TimeRange range) throws SQLException {
+        Map<String, Variable> vars = new LinkedHashMap<>();
+        values.forEach((name, value) -> vars.put(name, new Variable(name, List.of(value), List.of(value), false, false, false)));
+        return run(c, expand(panel.path("targets").get(0).path("rawSql").asText(), vars, range, timescaledbFlag()));
+    }
+
+    private static JsonNode override(JsonNode panel, String field, String property) {
+        for (JsonNode o : panel.path("fieldConfig").path("overrides")) {
+            if (!o.path("matcher").path("options").asText().equals(field)) continue;
+            for (JsonNode p : o.path("properties")) if (p.path("id").asText().equals(property)) return p.path("value");
+        }
+        throw new AssertionError(panel.path("title").asText() + ": no " + property + " for " + field);
+    }
+
+    /** The colour of the first regex value mapping that matches, as Grafana picks it (null: none matches). */
+    private static String colour(List<Pattern> patterns, List<String> colours, String value) {
+        for (int i = 0; i < patterns.size(); i++) if (patterns.get(i).matcher(value).find()) return colours.get(i);
+        return null;
+    }
+
+    private static String text(Result r, List<Object> row, String column) {
+        int index = r.columns().indexOf(column);
+        assertTrue(index >= 0, "column " + column + " in " + r.columns());
+        return String.valueOf(row.get(index));
+    }
+
+    private static String onlyText(Result r) {
+        assertEquals(1, r.rows().size(), String.valueOf(r.rows()));
+        assertEquals(1, r.columns().size(), String.valueOf(r.columns()));
+        return String.valueOf(r.rows().get(0).get(0));
+    }
+
+    private static List<List<String>> texts(Result r) {
+        return r.rows().stream().map(row -> row.stream().map(String::valueOf).toList()).toList();
     }
 
     // ================================================================== alert rules
