@@ -463,26 +463,40 @@ class DashboardsTest {
             String sql = p.path("targets").get(0).path("rawSql").asText();
             assertTrue(sql.contains("FROM reporting.held_values") && sql.contains("$__timeFilter(period)"), sql);
         }
-        // reporting.held_values (V14) lists held breakdown items, i.e. those of ranked platforms: the planted
-        // year-end unit error and, in the provisional 2025Q3 run, the demo's YTD fall of tax revenue.
+        // reporting.held_values (V15) lists every held value of the newest run of each period, ranked or not:
+        // the planted year-end unit error; in the provisional 2025Q3 run the demo's unit error (Q3 against
+        // Q2's inflated value), whose four held value-added ratios cost the platform its rank, and the
+        // demo's YTD fall of tax revenue.
         List<String> yearEnd = List.of("2025年度", "舟山高新技术产业园区", HELD_PLATFORM, "亩均税收", "suspect_unit", "tax_revenue",
-                "2025Q4", "open", Long.toString(plantedUnitAlert), Long.toString(heldRun));
-        List<String> q3 = List.of("2025Q3 临时", "温岭经济开发区", io.zonewatch.demo.DemoDataGenerator.YTD_DECREASE_PLATFORM, "亩均税收",
+                "2025Q4", "open", Long.toString(plantedUnitAlert), Long.toString(heldRun), "参评");
+        String unitPlatform = io.zonewatch.demo.DemoDataGenerator.SUSPECT_UNIT_PLATFORM;
+        String unitAlert = Long.toString(service.scalar("SELECT id FROM alert WHERE rule = 'suspect_unit' AND platform_code = '"
+                + unitPlatform + "' AND indicator_code = 'industrial_value_added' AND period = '2025-07-01'"));
+        List<List<String>> q3 = new ArrayList<>();
+        for (String held : List.of("labour_productivity", "value_added_per_cod", "value_added_per_energy", "value_added_per_mu")) {
+            q3.add(List.of("2025Q3 临时", service.text("SELECT name FROM platform WHERE code = '" + unitPlatform + "'"), unitPlatform,
+                    service.text("SELECT name_zh FROM indicator WHERE code = '" + held + "'"), "suspect_unit", "industrial_value_added",
+                    "2025Q3", "open", unitAlert, Long.toString(provisionalRun), "未参评"));
+        }
+        q3.add(List.of("2025Q3 临时", "温岭经济开发区", io.zonewatch.demo.DemoDataGenerator.YTD_DECREASE_PLATFORM, "亩均税收",
                 "ytd_decrease", "tax_revenue", "2025Q3", "open",
                 Long.toString(service.scalar("SELECT id FROM alert WHERE rule = 'ytd_decrease' AND platform_code = '"
                         + io.zonewatch.demo.DemoDataGenerator.YTD_DECREASE_PLATFORM + "' AND period = '2025-07-01'")),
-                Long.toString(provisionalRun));
-        List<String> columns = List.of("排名期", "平台", "代码", "暂不采用的指标", "规则", "预警指标", "预警季度", "预警状态", "预警编号", "排名运行");
+                Long.toString(provisionalRun), "参评"));
+        List<List<String>> all = new ArrayList<>();
+        all.add(yearEnd);
+        all.addAll(q3);
+        List<String> columns = List.of("排名期", "平台", "代码", "暂不采用的指标", "规则", "预警指标", "预警季度", "预警状态", "预警编号", "排名运行", "参评");
         try (Connection c = reader()) {
             Result r = runPanel(c, "leaders-overview.json", leaders, Map.of("scheme", "mu_benefit", "year", "2025"), RANGE);
             assertEquals(columns, r.columns());
-            assertEquals(List.of(yearEnd, q3), texts(r), "newest period first");
+            assertEquals(all, texts(r), "newest period first");
             assertEquals(List.of(), texts(runPanel(c, "leaders-overview.json", leaders, Map.of("scheme", "zone_development", "year", "2025"), RANGE)));
             // Grafana's time range: up to the middle of 2025 neither (the year-end run's period is its fourth quarter).
             TimeRange early = new TimeRange(RANGE.from(), Instant.parse("2025-06-30T00:00:00Z"));
             assertEquals(List.of(), texts(runPanel(c, "leaders-overview.json", leaders, Map.of("scheme", "mu_benefit", "year", "2025"), early)));
             TimeRange third = new TimeRange(Instant.parse("2025-07-01T00:00:00Z"), Instant.parse("2025-09-30T00:00:00Z"));
-            assertEquals(List.of(q3), texts(runPanel(c, "leaders-overview.json", leaders, Map.of("scheme", "mu_benefit", "year", "2025"), third)));
+            assertEquals(q3, texts(runPanel(c, "leaders-overview.json", leaders, Map.of("scheme", "mu_benefit", "year", "2025"), third)));
 
             // The indicator monitor: by the ranked indicator or the indicator the warning is on, with the scheme.
             List<String> withScheme = new ArrayList<>(yearEnd);
