@@ -44,6 +44,24 @@ final class AlertSql {
             WHERE p.type = ANY($1) AND o.period = ANY($2) AND o.indicator_code = ANY($3)
             """;
 
+    /**
+     * One platform's annual targets of a year ($2 null: the latest year it has targets for) with the
+     * year's quarterly values of those indicators: one row per target and quarter with a value (a
+     * target without values: one row of null period). known = false: no such platform.
+     */
+    static final String PROGRESS = """
+            WITH y AS (
+                SELECT coalesce($2::int, (SELECT max(year) FROM target_current WHERE platform_code = $1)) AS year
+            )
+            SELECT EXISTS (SELECT 1 FROM platform WHERE code = $1) AS known, y.year, t.indicator_code,
+                   t.value::float8 AS target, t.revision, o.period, o.value::float8 AS actual
+            FROM y
+            LEFT JOIN target_current t ON t.platform_code = $1 AND t.year = y.year
+            LEFT JOIN observation_current o ON o.platform_code = $1 AND o.indicator_code = t.indicator_code
+                  AND o.period >= make_date(y.year, 1, 1) AND o.period <= make_date(y.year, 10, 1)
+            ORDER BY t.indicator_code, o.period
+            """;
+
     static final String TARGETS = """
             SELECT platform_code, indicator_code, year, value::float8 AS value
             FROM target_current WHERE platform_code = ANY($1) AND year = ANY($2)

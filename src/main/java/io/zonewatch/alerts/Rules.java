@@ -23,16 +23,33 @@ public final class Rules {
 
     // ---- target_progress 序时进度 ----
 
+    /**
+     * The 序时进度 of a year-to-date flow against its annual target in quarter {@code p}: progress
+     * (actual/target) and the expected share (q/4) in percent, the lag in points, and the severity the
+     * thresholds give it (null: on schedule). Null when the rule does not apply (not a YTD flow, or no
+     * positive target). The warning rule and GET /platforms/{code}/progress both use it.
+     */
+    public record Progress(double progressPct, double expectedPct, double lag, String severity) {
+    }
+
     /** lag = (q/4 − actual/target) × 100 points (sign reversed for lower-better flows). */
-    public static Finding targetProgress(RuleSettings s, Indicator ind, String platform, Period p, double actual, double target) {
-        if (!s.enabled(RuleSettings.TARGET_PROGRESS, ind.code()) || ind.kind() != Indicator.Kind.YTD_FLOW || target <= 0) return null;
+    public static Progress progress(RuleSettings s, Indicator ind, Period p, double actual, double target) {
+        if (ind.kind() != Indicator.Kind.YTD_FLOW || target <= 0) return null;
         double progress = actual / target * 100;
         double expected = p.quarter() * 25.0;
         double lag = ind.better() == Indicator.Better.LOWER ? progress - expected : expected - progress;
         double warning = s.number(RuleSettings.TARGET_PROGRESS, ind.code(), "warning", 10);
         double critical = s.number(RuleSettings.TARGET_PROGRESS, ind.code(), "critical", 30);
-        if (!(lag > warning + EPS)) return null;
-        String severity = lag > critical + EPS ? "critical" : "warning";
+        String severity = !(lag > warning + EPS) ? null : lag > critical + EPS ? "critical" : "warning";
+        return new Progress(progress, expected, lag, severity);
+    }
+
+    public static Finding targetProgress(RuleSettings s, Indicator ind, String platform, Period p, double actual, double target) {
+        if (!s.enabled(RuleSettings.TARGET_PROGRESS, ind.code())) return null;
+        Progress g = progress(s, ind, p, actual, target);
+        if (g == null || g.severity() == null) return null;
+        double progress = g.progressPct(), expected = g.expectedPct(), lag = g.lag();
+        String severity = g.severity();
         String zh, en;
         if (ind.better() == Indicator.Better.LOWER) {
             zh = String.format("%s%s达到年度目标的%.1f%%，超出序时进度%.1f个百分点", label(p, ind), ind.nameZh(), progress, lag);

@@ -38,7 +38,8 @@ import static io.zonewatch.auth.AuthHandler.principal;
 
 /**
  * Annual targets (年度目标): POST /targets (CSV or JSON, validated like feeds, all or nothing,
- * versioned) and GET /platforms/{code}/targets. Accepted targets re-evaluate 序时进度 at once.
+ * versioned), GET /platforms/{code}/targets and GET /platforms/{code}/progress (序时进度 against them).
+ * Accepted targets re-evaluate 序时进度 at once.
  */
 public final class TargetRoutes {
     private static final String UPSERT = """
@@ -90,14 +91,7 @@ public final class TargetRoutes {
                 .handler(Http.json(200, ctx -> {
                     String code = Http.codeParam(ctx, "code");
                     if (!principal(ctx).maySee(code)) throw ApiException.forbidden();
-                    Integer year = null;
-                    if (ctx.queryParams().get("year") != null) {
-                        try {
-                            year = Integer.parseInt(ctx.queryParams().get("year"));
-                        } catch (NumberFormatException e) {
-                            throw ApiException.badRequest("bad_parameter", "year 必须是整数", "year must be a whole number");
-                        }
-                    }
+                    Integer year = yearParam(ctx);
                     return pool.preparedQuery(OF_PLATFORM).execute(Tuple.of(code, year)).map(rows -> {
                         JsonArray out = new JsonArray();
                         for (Row r : rows) {
@@ -108,6 +102,75 @@ public final class TargetRoutes {
                         return new JsonObject().put("platform", code).put("targets", out);
                     });
                 }));
+        router.get(Http.API + "/platforms/:code/progress").handler(allow(Role.BUREAU, Role.ADMIN, Role.LEADER, Role.PLATFORM))
+                .handler(Http.params("year"))
+                .handler(Http.json(200, this::progress));
+    }
+
+    /** The optional ?year= of a read: null when absent. */
+    private static Integer yearParam(RoutingContext ctx) {
+        String v = ctx.queryParams().get("year");
+        if (v == null) return null;
+        try {
+            int year = Integer.parseInt(v.trim());
+            if (year >= 1949 && year <= 2100) return year;
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("bad_parameter", "year 必须是 1949–2100 之间的整数", "year must be a whole number from 1949 to 2100");
+    }
+
+    /**
+     * GET /platforms/{code}/progress?year=: 序时进度 of each annual target of the year (default: the
+     * latest year with targets) in each quarter with a value, by the warning rule's own arithmetic
+     * ({@link Rules#progress}) and thresholds (the rule switched off for an indicator: no severity).
+     */
+    private Future<JsonObject> progress(RoutingContext ctx) {
+        String code = Http.codeParam(ctx, "code");
+        if (!principal(ctx).maySee(code)) throw ApiException.forbidden();
+        Integer year = yearParam(ctx);
+        return pool.withConnection(conn -> conn.query(AlertSql.SETTINGS).execute()
+                .compose(settingRows -> CatalogRepository.loadWith(conn)
+                        .compose(catalog -> conn.preparedQuery(AlertSql.PROGRESS).execute(Tuple.of(code, year)).map(rows -> {
+                            RuleSettings settings = new RuleSettings();
+                            for (Row r : settingRows) {
+                                settings.put(r.getString("rule"), r.getString("indicator_code"), r.getBoolean("enabled"),
+                                        (JsonObject) r.getValue("thresholds"));
+                            }
+                            return progressJson(code, year, settings, catalog, rows);
+                        }))));
+    }
+
+    private static JsonObject progressJson(String code, Integer requested, RuleSettings settings, Catalog catalog,
+                                           io.vertx.sqlclient.RowSet<Row> rows) {
+        Map<String, JsonObject> byIndicator = new java.util.LinkedHashMap<>();
+        Integer year = requested;
+        for (Row r : rows) {
+            if (!r.getBoolean("known")) throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
+            year = r.getInteger("year");
+            Indicator ind = r.getString("indicator_code") == null ? null : catalog.indicator(r.getString("indicator_code"));
+            if (ind == null) continue;
+            double target = r.getDouble("target");
+            boolean enabled = settings.enabled(RuleSettings.TARGET_PROGRESS, ind.code());
+            JsonObject entry = byIndicator.computeIfAbsent(ind.code(), k -> new JsonObject()
+                    .put("indicator", ind.code()).put("unit", ind.unit()).put("kind", ind.kind().code())
+                    .put("better", ind.better().code()).put("target", target).put("targetRevision", r.getInteger("revision"))
+                    .put("ruleEnabled", enabled)
+                    .put("warning", settings.number(RuleSettings.TARGET_PROGRESS, ind.code(), "warning", 10))
+                    .put("critical", settings.number(RuleSettings.TARGET_PROGRESS, ind.code(), "critical", 30))
+                    .put("quarters", new JsonArray()));
+            if (r.getLocalDate("period") == null) continue;
+            io.zonewatch.observations.Period p = io.zonewatch.observations.Period.of(r.getLocalDate("period"));
+            double actual = r.getDouble("actual");
+            Rules.Progress g = Rules.progress(settings, ind, p, actual, target);
+            entry.getJsonArray("quarters").add(new JsonObject().put("period", p.toString()).put("quarter", p.quarter())
+                    .put("actual", actual)
+                    .put("progressPct", g == null ? null : g.progressPct())
+                    .put("expectedPct", g == null ? null : g.expectedPct())
+                    .put("lag", g == null ? null : g.lag())
+                    .put("severity", g == null || !enabled ? null : g.severity()));
+        }
+        return new JsonObject().put("platform", code).put("year", year).put("indicators", new JsonArray(new ArrayList<>(byIndicator.values())));
     }
 
     private Future<JsonObject> submit(RoutingContext ctx) {
