@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.config.Config;
 import io.zonewatch.testing.Api;
+import io.zonewatch.testing.Browser;
 import io.zonewatch.testing.TestService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,29 +14,18 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -43,8 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,26 +47,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * chromedriver, a platform official pasting a token. What the page shows is checked against what
  * GET /api/v1/me/ranking answers for the same token.
  *
- * Needs the Debian packages chromium and chromium-driver; without them the test is skipped, unless
+ * Needs the Debian packages chromium and chromium-driver (see {@link Browser}); without them the test is skipped, unless
  * ZONEWATCH_REQUIRE_BROWSER=true (CI), where it fails.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformPageTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int WIDTH = 390;
     private static final int HEIGHT = 844;
 
-    /** Kept referenced so their levels stick: Selenium warns that it has no CDP binding for this Chromium (none is used). */
-    private static final java.util.logging.Logger[] QUIET = {
-            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
-            java.util.logging.Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver")};
-
     private static TestService service;
-    private static ChromeDriverService driverService;
+    private static Browser browser;
     private static ChromeDriver driver;
-    private static Path userDataDir;
     private static String pageUrl;
 
     /** A platform ranked, not first, in 2025 (mu_benefit), whose zone_development rank differs. */
@@ -88,19 +67,9 @@ class PlatformPageTest {
     private static JsonObject zoneRanking;
     private static Map<String, JsonObject> indicators;
 
-    private static final String NO_BROWSER = "the platforms' page test needs headless Chromium: install the Debian packages "
-            + "'chromium' and 'chromium-driver' (" + CHROMIUM + ", " + CHROMEDRIVER + ")";
-
-    private static boolean browserPresent() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    }
-
     @BeforeAll
     static void start() throws IOException {
-        if (!browserPresent()) {
-            if ("true".equalsIgnoreCase(System.getenv("ZONEWATCH_REQUIRE_BROWSER"))) fail(NO_BROWSER);
-            return; // each test is skipped, with the reason (see skipWithoutBrowser)
-        }
+        if (!Browser.requireOrSkip()) return; // each test is skipped, with the reason (see skipWithoutBrowser)
         service = TestService.start(Map.of(Config.DEMO, "true"));
         pageUrl = "http://127.0.0.1:" + service.zoneWatch.port() + "/platform";
         indicators = indicatorsByCode();
@@ -108,52 +77,22 @@ class PlatformPageTest {
         platformToken = service.token("platform", platform);
         muRanking = myRanking(platformToken, "mu_benefit");
         zoneRanking = myRanking(platformToken, "zone_development");
-
-        // Never let Selenium Manager look for (or download) a driver: the executable is given.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        userDataDir = Files.createTempDirectory("zonewatch-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=" + WIDTH + "," + HEIGHT, "--user-data-dir=" + userDataDir);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        Files.createDirectories(Path.of("target"));
-        driverService = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(new File("target/chromedriver.log"))
-                .build();
-        for (java.util.logging.Logger logger : QUIET) logger.setLevel(Level.SEVERE);
-        driver = new ChromeDriver(driverService, options);
-        driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
-        // Headless Chromium keeps windows at least 500 px wide whatever --window-size says: emulate the
-        // phone's viewport itself (chromedriver's own CDP endpoint, independent of Selenium's CDP bindings).
-        viewport(WIDTH, HEIGHT);
+        browser = Browser.start(WIDTH, HEIGHT, "chromedriver");
+        driver = browser.driver;
     }
 
     @AfterAll
     static void stop() throws IOException {
         try {
-            if (driver != null) driver.quit();
+            if (browser != null) browser.close();
         } finally {
-            try {
-                if (driverService != null && driverService.isRunning()) driverService.stop();
-            } finally {
-                try {
-                    if (service != null) service.close();
-                } finally {
-                    deleteTree(userDataDir);
-                }
-            }
+            if (service != null) service.close();
         }
     }
 
     @BeforeEach
     void skipWithoutBrowser() {
-        assumeTrue(browserPresent() && driver != null, NO_BROWSER);
+        assumeTrue(Browser.available() && driver != null, Browser.MISSING);
     }
 
     // ------------------------------------------------------------------ the tests, in order
@@ -346,7 +285,14 @@ class PlatformPageTest {
         byId("change-token").click();
         enterToken(closedToken);
         waitForResult("not-ranked", "mu_benefit");
-        assertEquals(expected.getJsonObject("notRanked").getString("reason"), text("not-ranked-reason"));
+        // one Chinese sentence with the date, never the server's bilingual reason or its code
+        String activeTo = platformJson(closed).getString("activeTo");
+        java.time.LocalDate to = java.time.LocalDate.parse(activeTo);
+        String sentence = "本平台已于 " + to.getYear() + "年" + to.getMonthValue() + "月" + to.getDayOfMonth() + "日 撤并，不再参加排名。";
+        assertNotNull(expected.getJsonObject("notRanked"));
+        assertEquals(sentence, text("not-ranked-reason"));
+        assertEquals(sentence, text("closed-notice"));
+        assertFalse(byId("result").getText().contains(expected.getJsonObject("notRanked").getString("code")), "no raw reason code");
         assertTrue(driver.findElements(By.id("rank")).isEmpty(), "no rank for a platform not ranked");
         assertEquals(expected.getJsonArray("history").size(), driver.findElements(By.cssSelector("#history-table tbody tr")).size());
         assertNoConsoleErrors();
@@ -419,7 +365,11 @@ class PlatformPageTest {
     }
 
     private static String platformName(String code) {
-        return service.api.get("/api/v1/platforms/" + code, TestService.ADMIN).json().getString("name");
+        return platformJson(code).getString("name");
+    }
+
+    private static JsonObject platformJson(String code) {
+        return service.api.get("/api/v1/platforms/" + code, TestService.ADMIN).json();
     }
 
     private static void enterToken(String token) {
@@ -443,39 +393,15 @@ class PlatformPageTest {
     }
 
     private static boolean fitsTheWidth() {
-        Object fits = driver.executeScript(
-                "return document.documentElement.scrollWidth <= window.innerWidth");
-        return Boolean.TRUE.equals(fits);
+        return browser.fitsTheWidth();
     }
 
-    private static void viewport(int width, int height) {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
-    }
-
-    /** The whole page, not just the viewport: the viewport grows to the page's height for the shot. */
     private static void screenshot(Path to) {
-        long height = ((Number) driver.executeScript("return document.documentElement.scrollHeight")).longValue();
-        try {
-            viewport(WIDTH, (int) Math.min(Math.max(height, HEIGHT), 10_000));
-            Files.write(to, driver.getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            viewport(WIDTH, HEIGHT);
-        }
+        browser.screenshot(to);
     }
 
-    /** Console errors (CSP violations, script errors, failed requests other than the expected 401/403s). */
     private static void assertNoConsoleErrors() {
-        List<String> errors = new ArrayList<>();
-        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
-            if (entry.getLevel().intValue() < Level.SEVERE.intValue()) continue;
-            String m = entry.getMessage();
-            if (m.contains("status of 401") || m.contains("status of 403") || m.contains("status of 404")) continue;
-            errors.add(m);
-        }
-        assertTrue(errors.isEmpty(), "browser console errors: " + errors);
+        browser.assertNoConsoleErrors();
     }
 
     private static WebElement app() {
@@ -491,7 +417,7 @@ class PlatformPageTest {
     }
 
     private static <T> T wait(java.util.function.Function<? super WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition);
+        return browser.until(condition);
     }
 
     /** As the page shows a number with {@code digits} decimals: rounded half away from zero, grouped by thousands. */
@@ -506,12 +432,5 @@ class PlatformPageTest {
         double a = Math.abs(v);
         int digits = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : a >= 0.01 ? 3 : 4;
         return fixed(v, digits);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }
