@@ -324,6 +324,47 @@ class PlatformDeskTest {
         assertTrue(pages >= 1 && pages <= 6, "a ranking sheet of a few pages, not " + pages);
     }
 
+    /**
+     * The page names each stock system's Chinese font, and on a machine with a Chinese font (here Noto
+     * Sans CJK, Debian's fonts-noto-cjk, which CI installs) its Chinese text is drawn as glyphs, not
+     * boxes: the same text drawn on a canvas in the page's font differs from characters no font has
+     * (private-use code points, drawn as the .notdef box).
+     */
+    @Test
+    void chineseTextIsDrawnWithTheSystemsChineseFont() {
+        open(heldToken);
+        waitForRanking();
+        String family = (String) browser.driver.executeScript("return getComputedStyle(document.body).fontFamily");
+        for (String stock : List.of("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC")) {
+            assertTrue(family.contains(stock), stock + " in " + family);
+        }
+        assertTrue(family.trim().endsWith("sans-serif"), family);
+        assertFalse(family.contains("system-ui"), "system-ui would draw Chinese in a Japanese or Korean locale's forms");
+        Path noto = Path.of("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+        if (!java.nio.file.Files.exists(noto)) {
+            if ("true".equalsIgnoreCase(System.getenv("ZONEWATCH_REQUIRE_TOOLS"))) {
+                org.junit.jupiter.api.Assertions.fail("the rendering check needs a Chinese font: install the Debian package fonts-noto-cjk");
+            }
+            assumeTrue(false, "no Chinese font on this machine (Debian package fonts-noto-cjk): glyphs not checked");
+        }
+        Object glyphs = browser.driver.executeScript("""
+                const font = '32px ' + getComputedStyle(document.body).fontFamily;
+                const draw = (text) => {
+                  const c = document.createElement('canvas');
+                  c.width = 200; c.height = 48;
+                  const g = c.getContext('2d');
+                  g.fillStyle = '#fff'; g.fillRect(0, 0, 200, 48);
+                  g.font = font; g.fillStyle = '#000'; g.textBaseline = 'top';
+                  g.fillText(text, 4, 6);
+                  return c.toDataURL();
+                };
+                return draw('综合排名') !== draw('\uE000\uE001\uE002\uE003') && draw('综合排名') !== draw('预警提示');
+                """);
+        assertEquals(Boolean.TRUE, glyphs, "Chinese drawn as glyphs, distinct text distinct");
+        browser.driver.executeScript("window.scrollTo(0, 0)");
+        browser.screenshot(SHOTS.resolve("platform-desk-fonts.png"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static JsonObject api(String path, String token) {
