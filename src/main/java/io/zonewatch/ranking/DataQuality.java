@@ -69,6 +69,36 @@ final class DataQuality {
                 .put("inputs", new JsonArray(List.copyOf(baseInputs(in.scheme(), in.catalog()))));
     }
 
+    /**
+     * What the section says, as lines for the run's {@code warnings} beside the engine's own: a run that
+     * held, capped or flagged values, or was forced incomplete, never answers {@code "warnings": []}.
+     */
+    static List<String> warnings(JsonObject section) {
+        List<String> out = new java.util.ArrayList<>();
+        JsonObject counts = section.getJsonObject("counts", new JsonObject());
+        int held = counts.getInteger("held", 0);
+        if (held > 0) {
+            JsonArray list = section.getJsonArray("held", new JsonArray());
+            Set<String> notRanked = new TreeSet<>();
+            for (Object o : list) {
+                JsonObject h = (JsonObject) o;
+                if (!h.getBoolean("ranked", false)) notRanked.add(h.getString("platform"));
+            }
+            out.add(held + " value(s) held under " + list.size() + " open data-error warning(s), treated as missing"
+                    + (notRanked.isEmpty() ? "" : "; not ranked because of them: " + String.join(", ", notRanked))
+                    + " (see dataQuality.held)");
+        }
+        if (section.getBoolean("incomplete", false)) {
+            out.add(String.format(java.util.Locale.ROOT, "incomplete: %d of %d platforms reported (%.1f %%), computed with force",
+                    section.getInteger("reported", 0), section.getInteger("expected", 0), 100 * section.getDouble("reportingShare", 0.0)));
+        }
+        int capped = counts.getInteger("capped", 0);
+        if (capped > 0) out.add(capped + " value(s) capped at the scheme's cap");
+        int outliers = counts.getInteger("outliers", 0);
+        if (outliers > 0) out.add(outliers + " value(s) with an open peer_outlier warning, used as reported");
+        return out;
+    }
+
     /** The base indicators a run's scheme reads. */
     static Set<String> baseInputs(Scheme scheme, io.zonewatch.catalog.Catalog catalog) {
         Set<String> base = new LinkedHashSet<>();

@@ -256,6 +256,12 @@ public final class RankingService {
         return out;
     }
 
+    private static JsonArray runWarnings(RankingEngine.Result result, JsonObject dataQuality) {
+        JsonArray out = new JsonArray(new java.util.ArrayList<>(result.warnings()));
+        DataQuality.warnings(dataQuality).forEach(out::add);
+        return out;
+    }
+
     private Future<Long> store(Principal actor, Computed computed, int year, Integer quarter, String trigger) {
         Inputs in = computed.inputs();
         RankingEngine.Result result = computed.result();
@@ -263,7 +269,7 @@ public final class RankingService {
         JsonObject dq = computed.dataQuality();
         return pool.withTransaction(conn -> conn.preparedQuery(RankingSql.INSERT_RUN).execute(Tuple.from(new Object[]{
                         s.code(), s.version(), year, quarter, s.group(), in.asOf(), actor.name(), trigger,
-                        result.entries().size(), result.notRanked().size(), new JsonArray(result.warnings()), in.fingerprint(),
+                        result.entries().size(), result.notRanked().size(), runWarnings(result, dq), in.fingerprint(),
                         indicatorVersions(s, in.catalog()), dq, dq.getDouble("reportingShare"), dq.getBoolean("incomplete")}))
                 .compose(rows -> {
                     long runId = rows.iterator().next().getLong("id");

@@ -112,6 +112,8 @@ class RankingApiTest {
         assertEquals(201, y2023.status(), y2023.toString());
         assertTrue(y2023.json().getBoolean("incomplete"), "a forced run says it is incomplete");
         assertEquals(6.0 / 7, y2023.json().getJsonObject("dataQuality").getDouble("reportingShare"), 1e-12);
+        assertTrue(y2023.json().getJsonArray("warnings").contains("incomplete: 6 of 7 platforms reported (85.7 %), computed with force"),
+                y2023.json().getJsonArray("warnings").encode());
         assertEquals(200, api.post("/api/v1/rankings/2023/runs/" + y2023.json().getLong("runId") + "/publish", ADMIN, null, new byte[0]).status());
 
         Api.Response r = api.post("/api/v1/rankings/2024/runs?scheme=test_flat", bureau, null, new byte[0]);

@@ -132,6 +132,8 @@ class RankingDataQualityTest {
                 held.getJsonObject(0));
         assertEquals("ytd_decrease", held.getJsonObject(1).getString("rule"));
         assertEquals(fall, held.getJsonObject(1).getLong("alertId"));
+        assertEquals(new JsonArray().add("2 value(s) held under 2 open data-error warning(s), treated as missing (see dataQuality.held)"),
+                r.json().getJsonArray("warnings"), "the run's warnings say what the gate did");
 
         // The platform's own view says why: held, by which warning, imputed, no raw value used.
         JsonObject a1 = api.get("/api/v1/platforms/A1/ranking?scheme=dq_flat&year=2021&quarter=2", bureau).json();
@@ -243,6 +245,7 @@ class RankingDataQualityTest {
         assertFalse(component(api.get("/api/v1/platforms/A2/ranking?scheme=dq_capped&year=2019", bureau).json(), "tax_per_mu")
                 .getBoolean("capped"));
         assertEquals(1, run.json().getJsonObject("dataQuality").getJsonObject("counts").getInteger("capped"));
+        assertEquals(new JsonArray().add("1 value(s) capped at the scheme's cap"), run.json().getJsonArray("warnings"));
     }
 
     @Test
