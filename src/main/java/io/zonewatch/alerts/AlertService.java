@@ -332,7 +332,7 @@ public final class AlertService {
                                 for (Row pr : periods) {
                                     Period p = Period.of(pr.getLocalDate("period"));
                                     chain = chain.compose(v -> conn.preparedQuery(AlertSql.SUBMISSIONS)
-                                            .execute(Tuple.of(p.firstDay(), p.firstDay().minusYears(1), p.lastDay()))
+                                            .execute(Tuple.of(p.firstDay()))
                                             .map(rows -> {
                                                 for (Row r : rows) {
                                                     String platform = r.getString("platform_code");

@@ -135,19 +135,12 @@ final class AlertSql {
             """;
 
     /**
-     * Per active platform that reported in the four quarters before the period: the base
-     * indicators it has for the period.
+     * Per platform expected to report for the period (V16's expected_reporters: active on the quarter's
+     * last day): the base indicators it has for the period.
      */
     static final String SUBMISSIONS = """
-            WITH expected AS (
-                SELECT DISTINCT o.platform_code
-                FROM observation_current o JOIN platform p ON p.code = o.platform_code
-                WHERE o.period >= $2 AND o.period < $1
-                  AND (p.active_from IS NULL OR p.active_from <= $3)
-                  AND (p.active_to IS NULL OR p.active_to >= $3)
-            )
             SELECT e.platform_code, array_remove(array_agg(DISTINCT o.indicator_code), NULL) AS present
-            FROM expected e LEFT JOIN observation_current o ON o.platform_code = e.platform_code AND o.period = $1
+            FROM expected_reporters($1) e LEFT JOIN observation_current o ON o.platform_code = e.platform_code AND o.period = $1
             GROUP BY e.platform_code
             """;
 

@@ -66,7 +66,8 @@ final class DataQuality {
                 .put("missing", new JsonArray(r.missing().subList(0, Math.min(r.missing().size(), 1000))))
                 .put("incomplete", incomplete)
                 // what publication checks for warnings raised after the snapshot
-                .put("inputs", new JsonArray(List.copyOf(baseInputs(in.scheme(), in.catalog()))));
+                .put("inputs", new JsonArray(List.copyOf(baseInputs(in.scheme(), in.catalog()))))
+                .put("inputsLastYear", new JsonArray(List.copyOf(baseInputsLastYear(in.scheme(), in.catalog()))));
     }
 
     /**
@@ -106,6 +107,16 @@ final class DataQuality {
             Indicator ind = catalog.indicator(code);
             if (ind.derived()) base.addAll(ind.inputs());
             else base.add(code);
+        }
+        return base;
+    }
+
+    /** The base indicators a run's scheme reads for the same period a year earlier (the inputs of its growth rates). */
+    static Set<String> baseInputsLastYear(Scheme scheme, io.zonewatch.catalog.Catalog catalog) {
+        Set<String> base = new LinkedHashSet<>();
+        for (String code : scheme.indicatorCodes()) {
+            Indicator ind = catalog.indicator(code);
+            if (ind.derived() && ind.formula() == Indicator.Formula.GROWTH) base.addAll(ind.inputs());
         }
         return base;
     }

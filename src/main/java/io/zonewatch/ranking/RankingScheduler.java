@@ -134,7 +134,7 @@ public final class RankingScheduler extends VerticleBase {
         Period p = due.period();
         boolean pastDeadline = due.quarter() == null && !today.isBefore(config.rankingYearEndDeadline().atYear(due.year() + 1));
         return pool.preparedQuery(RankingSql.REPORTING)
-                .execute(Tuple.of(p.firstDay(), p.lastDay()))
+                .execute(Tuple.of(p.firstDay()))
                 .compose(rows -> {
                     Row r = rows.iterator().next();
                     RankingService.Reporting reporting = new RankingService.Reporting(r.getLong("expected"), r.getLong("reported"), List.of());

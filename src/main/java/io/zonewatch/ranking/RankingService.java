@@ -157,7 +157,7 @@ public final class RankingService {
                                     alerts.add(new QualityAlert(a.getLong("id"), a.getString("rule"), a.getString("platform_code"),
                                             a.getString("indicator_code"), Period.of(a.getLocalDate("period"))));
                                 }
-                                return conn.preparedQuery(RankingSql.REPORTING).execute(Tuple.of(period.firstDay(), period.lastDay()));
+                                return conn.preparedQuery(RankingSql.REPORTING).execute(Tuple.of(period.firstDay()));
                             })
                             .compose(rep -> {
                                 Row r = rep.iterator().next();
@@ -417,11 +417,11 @@ public final class RankingService {
             JsonObject dq = (JsonObject) run.getValue("data_quality");
             JsonArray held = DataQuality.heldRanked(dq);
             JsonArray inputs = dq == null ? null : dq.getJsonArray("inputs");
+            // Runs stored before inputsLastYear was recorded: any of their inputs, a year earlier too.
+            JsonArray lastYear = dq == null ? null : dq.getJsonArray("inputsLastYear", inputs);
             Period period = new Period(year, 4);
-            Tuple later = Tuple.tuple().addLong(runId)
-                    .addArrayOfLocalDate(new LocalDate[]{period.firstDay(), period.minusYears(1).firstDay()})
-                    .addArrayOfString(inputs == null ? null : inputs.stream().map(Object::toString).toArray(String[]::new))
-                    .addArrayOfLong(DataQuality.heldIds(dq));
+            Tuple later = Tuple.tuple().addLong(runId).addLocalDate(period.firstDay()).addArrayOfString(strings(inputs))
+                    .addArrayOfLong(DataQuality.heldIds(dq)).addLocalDate(period.minusYears(1).firstDay()).addArrayOfString(strings(lastYear));
             return conn.preparedQuery(RankingSql.RAISED_AFTER_SNAPSHOT).execute(later).compose(raised -> {
                 JsonArray after = new JsonArray();
                 for (Row a : raised) {
@@ -445,10 +445,16 @@ public final class RankingService {
                         .compose(v -> AuditLog.record(conn, actor, "ranking.publish", "run:" + runId,
                                 new JsonObject().put("year", year).put("scheme", run.getString("scheme_code"))
                                         .put("override", reason != null).put("reason", reason)
+                                        // an override asked for where nothing was open: published plainly, the request kept
+                                        .put("overrideRequested", request.override()).put("requestedReason", findings ? null : request.reason())
                                         .put("held", held).put("raisedAfterSnapshot", after)))
                         .map(v -> new JsonObject().put("alreadyPublished", false));
             });
         })).onSuccess(v -> vertx.eventBus().publish("zonewatch.alerts.evaluate", runId));
+    }
+
+    private static String[] strings(JsonArray a) {
+        return a == null ? null : a.stream().map(Object::toString).toArray(String[]::new);
     }
 
     public Future<Void> publish(Principal actor, int year, long runId) {

@@ -71,20 +71,17 @@ final class RankingSql {
             """;
 
     /**
-     * The reporting share of a period (one rule for runs and the schedule): of the platforms that can be
-     * ranked for it (active at its last day, $2), those with any value for the period ($1). Missing
-     * platforms by code.
+     * The reporting share of a period ($1, its first day; one rule for runs and the schedule): of the
+     * platforms expected to report for it (V16's expected_reporters: active on its last day), those with
+     * any value for the period. Missing platforms by code.
      */
     static final String REPORTING = """
-            WITH population AS (
-                SELECT code FROM platform
-                WHERE (active_from IS NULL OR active_from <= $2) AND (active_to IS NULL OR active_to >= $2)
-            ), reported AS (
+            WITH reported AS (
                 SELECT DISTINCT platform_code FROM observation_current WHERE period = $1
             )
             SELECT count(*) AS expected, count(r.platform_code) AS reported,
-                   coalesce(array_agg(p.code ORDER BY p.code) FILTER (WHERE r.platform_code IS NULL), '{}') AS missing
-            FROM population p LEFT JOIN reported r ON r.platform_code = p.code
+                   coalesce(array_agg(e.platform_code ORDER BY e.platform_code) FILTER (WHERE r.platform_code IS NULL), '{}') AS missing
+            FROM expected_reporters($1) e LEFT JOIN reported r ON r.platform_code = e.platform_code
             """;
 
     // ---- storing a run ----
@@ -130,16 +127,19 @@ final class RankingSql {
             + " FROM ranking_run WHERE id = $1 FOR UPDATE";
 
     /**
-     * Critical data-error warnings open now on a run's inputs ($1 run, $2 its periods, $3 its base
-     * indicators or null for any) that the run did not hold ($4 the ids it held): raised after its snapshot.
+     * Critical data-error warnings open now on what a run's ranked platforms were ranked on, that the run
+     * did not hold: raised after its snapshot (had they been open then, the gate would have held the
+     * value). $1 the run; $2 its period with $3 the base indicators read for it, $5 the same period a
+     * year earlier with $6 those read for it (growth rates), null for any; $4 the warnings it held.
      */
     static final String RAISED_AFTER_SNAPSHOT = """
             SELECT a.id, a.rule, a.platform_code, a.indicator_code, a.period, a.created_at, a.updated_at
             FROM alert a
             WHERE a.state <> 'resolved' AND a.severity = 'critical' AND a.rule IN ('suspect_unit', 'ytd_decrease')
-              AND a.period = ANY($2) AND ($3::text[] IS NULL OR a.indicator_code = ANY($3)) AND NOT (a.id = ANY($4))
-              AND (EXISTS (SELECT 1 FROM ranking_entry e WHERE e.run_id = $1 AND e.platform_code = a.platform_code)
-                   OR EXISTS (SELECT 1 FROM ranking_not_ranked n WHERE n.run_id = $1 AND n.platform_code = a.platform_code))
+              AND ((a.period = $2 AND ($3::text[] IS NULL OR a.indicator_code = ANY($3)))
+                   OR (a.period = $5 AND ($6::text[] IS NULL OR a.indicator_code = ANY($6))))
+              AND NOT (a.id = ANY($4))
+              AND EXISTS (SELECT 1 FROM ranking_entry e WHERE e.run_id = $1 AND e.platform_code = a.platform_code)
             ORDER BY a.platform_code, a.indicator_code, a.period
             LIMIT 1000
             """;

@@ -94,7 +94,7 @@ final class ReportingSql {
             FROM stats
             """;
 
-    /** Completeness of the given quarters, as V4's reporting.submission_completeness computes it per quarter. */
+    /** Completeness of the given quarters: of the platforms expected to report (V16's expected_reporters), those that did. */
     static final String UPSERT_COMPLETENESS = """
             INSERT INTO reporting_completeness (period, expected, reported)
             SELECT q.period, x.expected, x.reported
@@ -103,10 +103,7 @@ final class ReportingSql {
                 SELECT count(*) AS expected,
                        count(*) FILTER (WHERE EXISTS (SELECT 1 FROM observation_current r
                                                       WHERE r.period = q.period AND r.platform_code = e.platform_code)) AS reported
-                FROM (SELECT DISTINCT o.platform_code
-                      FROM observation_current o JOIN platform p ON p.code = o.platform_code
-                      WHERE o.period >= (q.period - INTERVAL '1 year')::date AND o.period < q.period
-                        AND (p.active_to IS NULL OR p.active_to >= q.period)) e
+                FROM expected_reporters(q.period) e
             ) x
             ON CONFLICT (period) DO UPDATE SET expected = excluded.expected, reported = excluded.reported
             """;

@@ -213,6 +213,37 @@ class RankingDataQualityTest {
     }
 
     @Test
+    void aDataErrorOnAValueTheRunDoesNotReadDoesNotBlockPublication() {
+        // A2's 2017Q4 tax is sent in 元 (an open critical suspect_unit warning) and never corrected.
+        // The 2018 year-end run ranks on ratios of 2018Q4 only: nothing it read is in doubt.
+        feed(rows("A1", "2017Q3", 900, 30) + rows("A2", "2017Q3", 600, 20) + rows("A3", "2017Q3", 700, 25)
+                + rows("A4", "2017Q3", 800, 15) + rows("A5", "2017Q3", 500, 10));
+        feed(rows("A1", "2017Q4", 1200, 40) + rows("A2", "2017Q4", 8_000_000, 30) + rows("A3", "2017Q4", 1000, 30)
+                + rows("A4", "2017Q4", 1100, 20) + rows("A5", "2017Q4", 700, 15));
+        long old = alertId("suspect_unit", "A2", "2017-10-01");
+        assertEquals("open", service.text("SELECT state FROM alert WHERE id = " + old));
+        feed(rows("A1", "2018Q3", 900, 30) + rows("A2", "2018Q3", 600, 20) + rows("A3", "2018Q3", 700, 25)
+                + rows("A4", "2018Q3", 800, 15) + rows("A5", "2018Q3", 500, 10));
+        feed(rows("A1", "2018Q4", 1200, 40) + rows("A2", "2018Q4", 800, 30) + rows("A3", "2018Q4", 1000, 30)
+                + rows("A4", "2018Q4", 1100, 20) + rows("A5", "2018Q4", 700, 15));
+        Api.Response run = api.post("/api/v1/rankings/2018/runs?scheme=dq_flat", bureau, null, new byte[0]);
+        assertEquals(201, run.status(), run.toString());
+        assertEquals(0, run.json().getJsonObject("dataQuality").getJsonArray("held").size());
+        long runId = run.json().getLong("runId");
+
+        // An override asked for where nothing is open: published plainly, the request kept in the audit trail.
+        Api.Response published = api.postJson("/api/v1/rankings/2018/runs/" + runId + "/publish", ADMIN,
+                new JsonObject().put("override", true).put("reason", "以防万一"));
+        assertEquals(200, published.status(), published.toString());
+        assertNull(published.json().getValue("override"), published.toString());
+        assertNull(api.get("/api/v1/rankings/2018/runs/" + runId, bureau).json().getValue("override"));
+        assertEquals("以防万一", service.text("SELECT details ->> 'requestedReason' FROM audit_log WHERE action = 'ranking.publish'"
+                + " AND subject = 'run:" + runId + "'"));
+        assertEquals("[]", service.text("SELECT details ->> 'raisedAfterSnapshot' FROM audit_log WHERE action = 'ranking.publish'"
+                + " AND subject = 'run:" + runId + "'"));
+    }
+
+    @Test
     void anIndicatorFarAboveItsBenchmarkIsCappedAndTheBreakdownSaysSo() {
         // A benchmark of 10 for tax_per_mu in 2019 and a cap of 2: A1's tpm 41 is 4.1 × the benchmark
         // and normalised to 200, not 410 (mu_benefit v2's rule).

@@ -189,7 +189,7 @@ class ReportingSummariesTest {
                   WHERE p.value > 0) x
             WHERE position <= 10
             """;
-    /** V4's reporting.submission_completeness, computed from the raw values for every quarter. */
+    /** Submission completeness computed afresh for every quarter from expected_reporters (V16, the one rule) and the raw values. */
     private static final String RAW_COMPLETENESS = """
             SELECT q.period, x.expected, x.reported
             FROM generate_series((SELECT min(period) FROM observation_current), (SELECT max(period) FROM observation_current),
@@ -199,10 +199,7 @@ class ReportingSummariesTest {
                 SELECT count(*) AS expected,
                        count(*) FILTER (WHERE EXISTS (SELECT 1 FROM observation_current r
                                                       WHERE r.period = q.period AND r.platform_code = e.platform_code)) AS reported
-                FROM (SELECT DISTINCT o.platform_code
-                      FROM observation_current o JOIN platform p ON p.code = o.platform_code
-                      WHERE o.period >= (q.period - INTERVAL '1 year')::date AND o.period < q.period
-                        AND (p.active_to IS NULL OR p.active_to >= q.period)) e
+                FROM expected_reporters(q.period) e
             ) x
             """;
 

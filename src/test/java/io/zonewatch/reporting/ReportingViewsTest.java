@@ -15,11 +15,12 @@ class ReportingViewsTest {
     @BeforeAll
     static void start() {
         service = TestService.start();
+        // C4 closes at the end of 2024, C5 opens with 2025, C6 in 2025Q2.
         service.platforms("C1,一,county,other,衢州市,,,\nC2,二,county,other,衢州市,,,\nC3,三,county,other,衢州市,,,\n"
-                + "C4,四,county,other,衢州市,,,\nC5,五,county,other,衢州市,,,\nC6,六,county,other,衢州市,,,\n");
+                + "C4,四,county,other,衢州市,,,2024-12-31\nC5,五,county,other,衢州市,,2025-01-01,\nC6,六,county,other,衢州市,,2025-04-01,\n");
         StringBuilder feed = new StringBuilder("platform_code,indicator_code,period,value\n");
         for (String p : new String[]{"C1", "C2", "C3", "C4"}) feed.append(p).append(",tax_revenue,2024Q4,100\n");
-        for (String p : new String[]{"C1", "C2", "C5", "C6"}) feed.append(p).append(",tax_revenue,2025Q1,30\n");
+        for (String p : new String[]{"C1", "C2", "C5"}) feed.append(p).append(",tax_revenue,2025Q1,30\n");
         feed.append("C1,tax_revenue,2025Q3,80\n");   // nobody reports 2025Q2
         assertEquals(201, service.api.feed(ADMIN, feed.toString(), null).status());
         ReportingSummariesTest.refresh(service);   // completeness per quarter is a summary the worker keeps
@@ -32,12 +33,14 @@ class ReportingViewsTest {
 
     @Test
     void completenessCountsOnlyTheExpectedPlatforms() {
-        // Expected for 2025Q1: C1–C4 (reported in the year before). C1 and C2 reported; C5 and C6 are new
-        // and do not make up for C3 and C4.
-        assertEquals("4|2|50.0", service.text("SELECT expected || '|' || reported || '|' || round(completeness_pct, 1)"
+        // Expected (active on the quarter's last day, V16): 2024Q4 C1–C4 (C4 closes on its last day), all reported.
+        assertEquals("4|4|100.0", service.text("SELECT expected || '|' || reported || '|' || round(completeness_pct, 1)"
+                + " FROM reporting.submission_completeness WHERE period = '2024-10-01'"));
+        // 2025Q1: C1, C2, C3 and C5 (C4 closed, C6 not yet open); C1, C2 and C5 reported.
+        assertEquals("4|3|75.0", service.text("SELECT expected || '|' || reported || '|' || round(completeness_pct, 1)"
                 + " FROM reporting.submission_completeness WHERE period = '2025-01-01'"));
-        // A quarter nobody reported for is listed too: 2025Q2, where all six reported in the year before.
-        assertEquals("6|0", service.text("SELECT expected || '|' || reported FROM reporting.submission_completeness WHERE period = '2025-04-01'"));
+        // A quarter nobody reported for is listed too: 2025Q2, where C6 is expected as well.
+        assertEquals("5|0", service.text("SELECT expected || '|' || reported FROM reporting.submission_completeness WHERE period = '2025-04-01'"));
         assertEquals("2025-04-25", service.text("SELECT deadline::text FROM reporting.submission_completeness WHERE period = '2025-01-01'"));
     }
 
