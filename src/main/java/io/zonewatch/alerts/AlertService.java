@@ -32,7 +32,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Evaluates the deviation rules (DOMAIN.md section 6) and keeps the warnings table in step: after
+ * Evaluates the deviation rules (docs/domain.md section 5) and keeps the warnings table in step: after
  * feeds (only the platforms and periods they changed, plus what depends on them), for missing
  * submissions, and after a year-end run is published. Each evaluation is one transaction under an
  * advisory lock, writing warnings and their Grafana outbox rows together.

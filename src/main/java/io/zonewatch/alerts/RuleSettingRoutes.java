@@ -20,7 +20,7 @@ import static io.zonewatch.auth.AuthHandler.allow;
 import static io.zonewatch.auth.AuthHandler.principal;
 
 /**
- * Rule switches and thresholds (DOMAIN.md section 6: "configurable per indicator"):
+ * Rule switches and thresholds (docs/domain.md section 5: "configurable per indicator"):
  * GET /alert-rules and PUT /alert-rules/{rule} with an optional indicator. Changes apply from the
  * next evaluation on; existing warnings are re-decided when their data is evaluated again.
  */

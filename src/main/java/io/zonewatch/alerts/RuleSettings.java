@@ -6,8 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Rule switches and thresholds: a default per rule, optionally overridden per indicator (DOMAIN.md
- * section 6: "thresholds are configurable per indicator").
+ * Rule switches and thresholds: a default per rule, optionally overridden per indicator (docs/domain.md
+ * section 5: "thresholds are configurable per indicator").
  */
 public final class RuleSettings {
     public static final String TARGET_PROGRESS = "target_progress";

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The eight deviation rules of DOMAIN.md section 6 as pure functions of the numbers they compare.
+ * The eight deviation rules of docs/domain.md section 5 as pure functions of the numbers they compare.
  * Each returns a {@link Finding} when the rule fires, null when it does not.
  */
 public final class Rules {

@@ -8,7 +8,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The default catalog shipped as {@code catalog/default-catalog.yaml} (DOMAIN.md section 3). */
+/** The default catalog shipped as {@code catalog/default-catalog.yaml} (docs/domain.md section 2). */
 public record DefaultCatalog(List<Indicator> indicators, List<String[]> conversions) {
     public static final String RESOURCE = "catalog/default-catalog.yaml";
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * An indicator of the catalog (DOMAIN.md section 3), one version of its definition. Derived ones carry
+ * An indicator of the catalog (docs/domain.md section 2), one version of its definition. Derived ones carry
  * their formula. {@code version} counts the definitions it has had (1 = the first); a new input not yet
  * stored has version 0.
  */

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.util.Set;
 
-/** A development zone / functional zone / industrial platform (DOMAIN.md section 1). */
+/** A development zone / functional zone / industrial platform (docs/domain.md section 1). */
 public record Platform(
         String code,
         String name,

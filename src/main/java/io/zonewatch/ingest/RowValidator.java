@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks one {@link RawRow} against the catalog (DOMAIN.md sections 2–4) and converts its unit.
+ * Checks one {@link RawRow} against the catalog (docs/domain.md sections 1–2) and converts its unit.
  * Every problem of the row is reported, each with a stable code and a Chinese and English message.
  */
 final class RowValidator {

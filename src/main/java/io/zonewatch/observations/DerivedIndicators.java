@@ -9,7 +9,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Computes derived indicators (DOMAIN.md section 3) from base values of the same quarter: a ratio of
+ * Computes derived indicators (docs/domain.md section 2) from base values of the same quarter: a ratio of
  * two indicators times a constant, or year-on-year growth of same-quarter YTD values. A derived
  * value is missing when an input is missing or its denominator is not positive.
  */

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The data-quality section of a run (DOMAIN.md 5.1), stored with it and returned with it:
+ * The data-quality section of a run (docs/domain.md section 4), stored with it and returned with it:
  * {@code held} (each warning that held values, with the platform, the indicator and period it is on,
  * the scheme indicators it held and whether the platform was ranked), {@code counts} of held, imputed,
  * treated, capped and outlier values, the reporting share of the period and {@code incomplete}.

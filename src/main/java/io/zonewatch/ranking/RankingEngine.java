@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * Steps 3–11 of DOMAIN.md section 5 over values already reduced to one number per platform and
+ * Steps 3–11 of docs/domain.md section 3 over values already reduced to one number per platform and
  * indicator (step 2): eligibility, imputation, outlier treatment, normalisation, aggregation, ranks,
  * classes, Monte Carlo rank intervals and explanations. Pure and CPU-bound: call it off the event loop.
  */
@@ -18,7 +18,7 @@ public final class RankingEngine {
 
     /**
      * A platform of the population with its values (null = missing) for the scheme's indicators.
-     * {@code held}: indicators whose value the data-quality gate held (DOMAIN.md 5.1), with the id of
+     * {@code held}: indicators whose value the data-quality gate held (docs/domain.md section 4), with the id of
      * the warning that held it; their value is null here, so they count as missing. {@code outliers}:
      * indicators with an open peer_outlier warning, with its id (said in the breakdown, not treated).
      */

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Arrays;
 
-/** The formulas of DOMAIN.md section 5, steps 4–9, as small pure functions. */
+/** The formulas of docs/domain.md section 3, steps 4–9, as small pure functions. */
 public final class RankingMath {
     /** Scores closer than this share a rank. */
     public static final double TIE = 1e-9;

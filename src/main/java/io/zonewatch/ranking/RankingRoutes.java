@@ -76,7 +76,7 @@ public final class RankingRoutes {
 
     /**
      * The body of a publication: empty, or {"override": true, "reason": "..."} to publish over open
-     * data-quality findings (DOMAIN.md 5.1). The reason is required with an override, 1-1000 characters.
+     * data-quality findings (docs/domain.md section 4). The reason is required with an override, 1-1000 characters.
      */
     private static RankingService.Publication publication(RoutingContext ctx) {
         if (ctx.body().buffer() == null || ctx.body().buffer().length() == 0) return RankingService.Publication.PLAIN;

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Computes rankings when their data is there (DOMAIN.md section 5, issue "Schedule"): the year-end
+ * Computes rankings when their data is there (docs/domain.md section 3, issue "Schedule"): the year-end
  * run of year Y once Q4 data is complete (or on the configured deadline in Y+1), a provisional run
  * after each of Q1–Q3, and a new run whenever the data such a run read has changed since. Runs are
  * never published automatically: publication stays an administrator's decision.

@@ -184,7 +184,7 @@ public final class RankingService {
 
     /**
      * Steps 1–2: the population active in the year, and each platform's value per scheme indicator,
-     * with the data-quality gate of DOMAIN.md 5.1: a value whose inputs carry an open critical
+     * with the data-quality gate of docs/domain.md section 4: a value whose inputs carry an open critical
      * data-error warning is held (missing for this run, with the warning's id).
      */
     static List<RankingEngine.Candidate> candidates(Inputs in, Period period) {
@@ -398,7 +398,7 @@ public final class RankingService {
     }
 
     /**
-     * Marks a year-end run official (DOMAIN.md 5.1). Refused with 409 data_quality_open while a ranked
+     * Marks a year-end run official (docs/domain.md section 4). Refused with 409 data_quality_open while a ranked
      * platform has a held value or a critical data-error warning on the run's inputs was raised after
      * its snapshot, unless the request overrides with a reason, which is then part of the published
      * record. Publishing twice is harmless; provisional runs cannot be published.

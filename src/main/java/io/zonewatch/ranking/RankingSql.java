@@ -58,7 +58,7 @@ final class RankingSql {
             """;
 
     /**
-     * The warnings the data-quality gate reads at a run's snapshot (DOMAIN.md 5.1): open or
+     * The warnings the data-quality gate reads at a run's snapshot (docs/domain.md section 4): open or
      * acknowledged warnings of the data-error rules at critical severity (they hold a value), and of
      * peer_outlier (said in the breakdown). $1 the run's periods. Rule names are those of
      * {@link io.zonewatch.alerts.RuleSettings}.

@@ -79,7 +79,7 @@ public final class RankingViews {
 
     /**
      * The ranking table of a run, optionally one group's part, with each platform's rank change
-     * against a comparable run (positive: moved up; DOMAIN.md 5.1): a year-end run against the previous
+     * against a comparable run (positive: moved up; docs/domain.md section 4): a year-end run against the previous
      * year's published year-end run of the same scheme, a provisional quarter against the same quarter
      * of the previous year. No comparable run: rankChange is null.
      */

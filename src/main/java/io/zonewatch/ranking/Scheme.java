@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A ranking scheme (DOMAIN.md section 5): indicators grouped into weighted dimensions, a
+ * A ranking scheme (docs/domain.md section 3): indicators grouped into weighted dimensions, a
  * normalisation method, benchmarks, class bands, eligibility and uncertainty settings. Versioned:
  * every change is a new version, and a run records the version it used.
  */

@@ -30,7 +30,7 @@ public final class SchemeCodec {
 
     /**
      * What a valid scheme should still be told (warned, not refused): a benchmark_ratio indicator
-     * without a cap lets one extreme value decide a rank (DOMAIN.md 5.1; mu_benefit v2 caps all at 2).
+     * without a cap lets one extreme value decide a rank (docs/domain.md section 4; mu_benefit v2 caps all at 2).
      */
     public static JsonArray advisories(Scheme scheme) {
         JsonArray out = new JsonArray();

@@ -97,7 +97,7 @@ public final class SchemeRepository {
     /**
      * Brings the shipped default schemes into the database: every shipped version of a scheme the
      * database lacks; and, for a scheme whose newest stored definition equals a shipped version, the
-     * shipped versions after it (so mu_benefit v1 databases get v2's caps as version 2, DOMAIN.md 5).
+     * shipped versions after it (so mu_benefit v1 databases get v2's caps as version 2, docs/domain.md section 3).
      * A scheme an administrator has changed is left alone. Resolves to the versions added ("mu_benefit:2").
      */
     public Future<List<String>> seedDefaults(List<Scheme> shipped) {

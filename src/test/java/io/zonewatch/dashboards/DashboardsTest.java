@@ -84,7 +84,7 @@ class DashboardsTest {
     }
 
     /**
-     * What the test plants on the demo for the data-quality columns and panels (DOMAIN.md 5.1). The demo's
+     * What the test plants on the demo for the data-quality columns and panels (docs/domain.md section 4). The demo's
      * year-end runs are computed before its warnings are evaluated, so they hold nothing; after the load:
      * <ul>
      * <li>{@link #HELD_PLATFORM}'s 2025Q4 tax revenue is sent again in 元 without a unit (10,000x: a critical

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The data-quality gate of a run (DOMAIN.md 5.1): values under an open critical data-error warning are
+ * The data-quality gate of a run (docs/domain.md section 4): values under an open critical data-error warning are
  * held, publication with open findings needs an override with a reason, and caps are said. Each test
  * has years of its own, so they run in any order on one service. The scheme dq_flat is
  * benchmark_ratio with tax_per_mu (w 60) and rd_intensity (w 40), minCoverage 0.5, no configured

@@ -7,7 +7,7 @@ import java.math.BigDecimal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** DOMAIN.md section 5 formulas against hand-computed values. */
+/** docs/domain.md section 3 formulas against hand-computed values. */
 class RankingMathTest {
     private static final Scheme.Classes PERCENT = new Scheme.Classes("percent",
             new BigDecimal("0.25"), new BigDecimal("0.70"), new BigDecimal("0.95"));
