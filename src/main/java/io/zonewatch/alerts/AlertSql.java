@@ -1,13 +1,16 @@
 package io.zonewatch.alerts;
 
+import io.zonewatch.db.AdvisoryLock;
+
 /** All SQL of the warnings feature. */
 final class AlertSql {
     private AlertSql() {
     }
 
     /** Evaluations write warnings one at a time across all instances. */
-    static final String LOCK_EVALUATION = "SELECT pg_advisory_xact_lock(23133, 1)";
-    static final String TRY_LOCK_OUTBOX = "SELECT pg_try_advisory_xact_lock(23133, 2) AS locked";
+    static final String LOCK_EVALUATION = AdvisoryLock.ALERT_EVALUATION.xact();
+    static final String TRY_LOCK_OUTBOX = AdvisoryLock.ALERT_OUTBOX.tryXact();
+    static final String LOCK_OUTBOX = AdvisoryLock.ALERT_OUTBOX.xact();
 
     static final String SETTINGS = "SELECT rule, indicator_code, enabled, thresholds FROM alert_rule_setting";
     static final String ANY_SETTING = "SELECT EXISTS (SELECT 1 FROM alert_rule_setting)";

@@ -1,5 +1,6 @@
 package io.zonewatch.alerts;
 
+import io.zonewatch.events.Events;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -22,8 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * instance reports the same numbers.
  */
 public final class AlertWorker extends VerticleBase {
-    /** Event-bus address: "something changed, evaluate pending work". */
-    public static final String EVALUATE = "zonewatch.alerts.evaluate";
     private static final Logger LOG = LoggerFactory.getLogger(AlertWorker.class);
     private static final long GAUGE_REFRESH_MS = 15_000;
 
@@ -52,7 +51,9 @@ public final class AlertWorker extends VerticleBase {
     @Override
     public Future<?> start() {
         if (sweepSeconds > 0) {
-            vertx.eventBus().<Object>consumer(EVALUATE, msg -> evaluateSoon());
+            // Pending work is marked in the database; these facts only say when to look.
+            Events.onFeedStored(vertx.eventBus(), e -> evaluateSoon());
+            Events.onRunPublished(vertx.eventBus(), e -> evaluateSoon());
             vertx.setPeriodic(2_000, sweepSeconds * 1_000L, id -> {
                 evaluateSoon();
                 alerts.sweepMissing().onFailure(e -> LOG.warn("Missing-submission sweep failed: {}", e.toString()));
@@ -77,7 +78,10 @@ public final class AlertWorker extends VerticleBase {
                 LOG.info("Warnings evaluated in {} ms: {}", (System.nanoTime() - started) / 1_000_000, r.result().toJson().encode());
             }
             refreshGauges();
-            vertx.eventBus().publish(GrafanaNotifier.DELIVER, "");
+            if (r.succeeded() && r.result().raised() + r.result().updated() + r.result().resolved() > 0) {
+                AlertService.Summary s = r.result();
+                Events.publish(vertx.eventBus(), new Events.AlertsChanged(s.raised(), s.updated(), s.resolved()));
+            }
             if (again) {
                 again = false;
                 evaluateSoon();

@@ -1,5 +1,6 @@
 package io.zonewatch.alerts;
 
+import io.zonewatch.events.Events;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +32,6 @@ import java.util.List;
  * exists, so a crash between Grafana's answer and our commit cannot produce a second annotation.
  */
 public final class GrafanaNotifier extends VerticleBase {
-    public static final String DELIVER = "zonewatch.alerts.deliver";
     private static final Logger LOG = LoggerFactory.getLogger(GrafanaNotifier.class);
     private static final int BATCH = 20;
     private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
@@ -70,7 +70,7 @@ public final class GrafanaNotifier extends VerticleBase {
                 LOG.info("Grafana push on: {} open warnings of the last {} days queued, {} resolutions queued, {} stale entries dropped",
                         counts[1], backfillDays, counts[2], counts[0]);
             }
-            vertx.eventBus().consumer(DELIVER, msg -> deliverSoon());
+            Events.onAlertsChanged(vertx.eventBus(), e -> deliverSoon());
             if (pollMillis > 0) vertx.setPeriodic(pollMillis, id -> deliverSoon());
             return null;
         });
@@ -83,7 +83,7 @@ public final class GrafanaNotifier extends VerticleBase {
      */
     Future<long[]> catchUp() {
         java.time.LocalDate oldest = Period.of(java.time.LocalDate.now(clock.withZone(Period.CHINA)).minusDays(backfillDays)).firstDay();
-        return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(23133, 2)").execute()
+        return pool.withTransaction(conn -> conn.query(AlertSql.LOCK_OUTBOX).execute()
                 .compose(locked -> conn.preparedQuery(AlertSql.CATCH_UP).execute(Tuple.of(oldest))).map(rows -> {
                     Row r = rows.iterator().next();
                     return new long[]{r.getLong("dropped"), r.getLong("created"), r.getLong("resolutions")};

@@ -1,5 +1,6 @@
 package io.zonewatch.alerts;
 
+import io.zonewatch.events.Events;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
@@ -66,7 +67,7 @@ public final class TargetRoutes {
                    count(*) FILTER (WHERE outcome = 'unchanged') AS unchanged
             FROM classified
             """;
-    private static final String LOCK = "SELECT pg_advisory_xact_lock(23134, 1)";
+    private static final String LOCK = io.zonewatch.db.AdvisoryLock.TARGETS.xact();
     private static final String OF_PLATFORM = """
             SELECT indicator_code, year, value::text AS value, revision, recorded_at
             FROM target_current WHERE platform_code = $1 AND ($2::int IS NULL OR year = $2)
@@ -214,6 +215,7 @@ public final class TargetRoutes {
                                 .put("revised", r.getLong("revised")).put("unchanged", r.getLong("unchanged"));
                         return AuditLog.record(conn, principal(ctx), "targets.submit", "targets", counts).map(counts);
                     }))
+                    .onSuccess(counts -> Events.publish(ctx.vertx().eventBus(), new Events.TargetsChanged(n)))
                     .compose(counts -> alerts.evaluateTargets(touched).map(summary -> counts.put("alerts", summary.toJson())));
         });
     }

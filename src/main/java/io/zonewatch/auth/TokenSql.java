@@ -1,5 +1,7 @@
 package io.zonewatch.auth;
 
+import io.zonewatch.db.AdvisoryLock;
+
 /** All SQL of the tokens feature. */
 final class TokenSql {
     private TokenSql() {
@@ -45,5 +47,5 @@ final class TokenSql {
     static final String PLATFORM_EXISTS = "SELECT 1 FROM platform WHERE code = $1";
 
     /** Serialises admin bootstrap and revocations across service instances. */
-    static final String LOCK_BOOTSTRAP = "SELECT pg_advisory_xact_lock(23127, 1)";
+    static final String LOCK_BOOTSTRAP = AdvisoryLock.TOKEN_BOOTSTRAP.xact();
 }

@@ -1,5 +1,7 @@
 package io.zonewatch.catalog;
 
+import io.zonewatch.db.AdvisoryLock;
+
 /** All SQL of the catalog feature (indicators, unit conversions, platforms). */
 final class CatalogSql {
     private CatalogSql() {
@@ -77,7 +79,7 @@ final class CatalogSql {
             RETURNING code, (xmax = 0) AS created
             """;
 
-    static final String LOCK_PLATFORMS = "SELECT pg_advisory_xact_lock(23127, 2)";
+    static final String LOCK_PLATFORMS = AdvisoryLock.CATALOG_PLATFORMS.xact();
 
     static final String UPSERT_INDICATOR = """
             INSERT INTO indicator (code, name_zh, name_en, unit, kind, better, non_negative, formula, numerator,
@@ -113,7 +115,7 @@ final class CatalogSql {
     static final String MARK_SEEDED =
             "INSERT INTO app_state (key, value) VALUES ('catalog_seeded', to_jsonb(now()))";
 
-    static final String LOCK_SEED = "SELECT pg_advisory_xact_lock(23127, 3)";
+    static final String LOCK_SEED = AdvisoryLock.CATALOG_SEED.xact();
 
     static final String INSERT_INDICATORS = """
             INSERT INTO indicator (code, name_zh, name_en, unit, kind, better, non_negative, formula, numerator,

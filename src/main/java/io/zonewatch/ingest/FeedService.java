@@ -1,5 +1,6 @@
 package io.zonewatch.ingest;
 
+import io.zonewatch.events.Events;
 import io.zonewatch.http.RowErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -88,7 +89,7 @@ public final class FeedService {
                                     (validated - started) / 1_000_000, (System.nanoTime() - validated) / 1_000_000);
                             if (o.body().containsKey("duplicateOf")) return;
                             // Warnings are evaluated after the commit, off the request (the feed is marked until then).
-                            if (o.status() == 201) vertx.eventBus().publish("zonewatch.alerts.evaluate", o.body().getLong("feedId"));
+                            if (o.status() == 201) Events.publish(vertx.eventBus(), new Events.FeedStored(o.body().getLong("feedId")));
                             metrics.feedProcessed(s.format().code(), o.body().getString("status"), Duration.ofNanos(System.nanoTime() - started));
                             for (String k : List.of("inserted", "revised", "unchanged", "rejected")) {
                                 metrics.feedRows(k, o.body().getLong(k));

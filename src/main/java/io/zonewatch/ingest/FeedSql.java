@@ -1,14 +1,16 @@
 package io.zonewatch.ingest;
 
+import io.zonewatch.db.AdvisoryLock;
+
 /** All SQL of the ingest feature. */
 final class FeedSql {
     private FeedSql() {
     }
 
     /** Advisory lock class ids (first key of the two-key form). */
-    static final int LOCK_CONTENT = 23128;
-    static final int LOCK_IDEMPOTENCY = 23129;
-    static final int LOCK_KEYS = 23130;
+    static final int LOCK_CONTENT = AdvisoryLock.FEED_CONTENT.classId();
+    static final int LOCK_IDEMPOTENCY = AdvisoryLock.FEED_IDEMPOTENCY.classId();
+    static final int LOCK_KEYS = AdvisoryLock.FEED_KEYS.classId();
     /** Writers lock the buckets of the platforms they touch, in ascending order: no lost revision, no deadlock. */
     static final int KEY_BUCKETS = 64;
 

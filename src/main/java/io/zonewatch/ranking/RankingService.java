@@ -1,5 +1,6 @@
 package io.zonewatch.ranking;
 
+import io.zonewatch.events.Events;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -109,7 +110,8 @@ public final class RankingService {
                 })
                 .compose(r -> {
                     at[2] = System.nanoTime();
-                    return store(actor, r, year, quarter, trigger).onSuccess(runId ->
+                    return store(actor, r, year, quarter, trigger).onSuccess(runId -> Events.publish(vertx.eventBus(),
+                            new Events.RunComputed(runId, schemeCode, year, quarter))).onSuccess(runId ->
                             // Where a run's time goes, for operators and the benchmarks (bench/RESULTS.md).
                             LOG.info("ranking run {} ({} {}): {} ranked; inputs read in {} ms, computed in {} ms, stored in {} ms",
                                     runId, schemeCode, period, r.result().entries().size(), (at[1] - at[0]) / 1_000_000,
@@ -448,9 +450,13 @@ public final class RankingService {
                                         // an override asked for where nothing was open: published plainly, the request kept
                                         .put("overrideRequested", request.override()).put("requestedReason", findings ? null : request.reason())
                                         .put("held", held).put("raisedAfterSnapshot", after)))
-                        .map(v -> new JsonObject().put("alreadyPublished", false));
+                        .map(v -> new JsonObject().put("alreadyPublished", false).put("scheme", run.getString("scheme_code")));
             });
-        })).onSuccess(v -> vertx.eventBus().publish("zonewatch.alerts.evaluate", runId));
+        })).onSuccess(v -> {
+            if (!v.getBoolean("alreadyPublished", false)) {
+                Events.publish(vertx.eventBus(), new Events.RunPublished(runId, v.getString("scheme"), year));
+            }
+        });
     }
 
     private static String[] strings(JsonArray a) {

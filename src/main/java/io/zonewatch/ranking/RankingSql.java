@@ -1,5 +1,7 @@
 package io.zonewatch.ranking;
 
+import io.zonewatch.db.AdvisoryLock;
+
 /** All SQL of the ranking feature. */
 final class RankingSql {
     private RankingSql() {
@@ -32,7 +34,7 @@ final class RankingSql {
             """;
 
     /** Serialises scheme writers (first-start seeding across instances, concurrent PUTs). */
-    static final String LOCK_SCHEMES = "SELECT pg_advisory_xact_lock(23131, 1)";
+    static final String LOCK_SCHEMES = AdvisoryLock.RANKING_SCHEMES.xact();
 
     static final String ANY_SCHEME = "SELECT EXISTS (SELECT 1 FROM ranking_scheme)";
 
@@ -306,7 +308,7 @@ final class RankingSql {
     // ---- schedule ----
 
     /** Singleton scheduled work across service instances: whoever takes the lock does the round. */
-    static final String TRY_SCHEDULE_LOCK = "SELECT pg_try_advisory_xact_lock(23132, 1) AS locked";
+    static final String TRY_SCHEDULE_LOCK = AdvisoryLock.RANKING_SCHEDULE.tryXact();
 
     /**
      * The fingerprint of the data a run of these periods reads (see ranking_run.data_fingerprint): its

@@ -1,12 +1,14 @@
 package io.zonewatch.reporting;
 
+import io.zonewatch.db.AdvisoryLock;
+
 /** The statements that keep the dashboards' per-quarter summaries (sql/V8__reporting_summaries.sql). */
 final class ReportingSql {
     private ReportingSql() {
     }
 
     /** One refresh at a time across all service instances (a transaction-level advisory lock). */
-    static final String LOCK = "SELECT pg_advisory_xact_lock(23135, 1)";
+    static final String LOCK = AdvisoryLock.REPORTING_REFRESH.xact();
 
     /** What the summaries depend on besides the values: platform types, closures and names (ties), the derived formulas. */
     static final String CATALOG_FINGERPRINT = """

@@ -1,5 +1,6 @@
 package io.zonewatch.reporting;
 
+import io.zonewatch.events.Events;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -8,7 +9,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.zonewatch.alerts.AlertWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +62,7 @@ public final class ReportingWorker extends VerticleBase {
             else msg.fail(500, String.valueOf(r.cause()));
         }));
         if (pollSeconds > 0) {
-            // Published after every committed feed (and every published run, which changes nothing here).
-            vertx.eventBus().<Object>consumer(AlertWorker.EVALUATE, msg -> refreshSoon());
+            Events.onFeedStored(vertx.eventBus(), e -> refreshSoon());
             vertx.setPeriodic(1_000, pollSeconds * 1_000L, id -> refreshSoon());
         }
         return Future.succeededFuture();

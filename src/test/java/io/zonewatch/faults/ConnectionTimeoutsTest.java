@@ -1,5 +1,6 @@
 package io.zonewatch.faults;
 
+import io.zonewatch.db.AdvisoryLock;
 import io.zonewatch.config.Config;
 import io.zonewatch.testing.Api;
 import io.zonewatch.testing.TestDatabase;
@@ -170,10 +171,10 @@ class ConnectionTimeoutsTest {
         try (Connection gate = TestDatabase.connect(service.db); Statement s = gate.createStatement()) {
             // Hold the feed inside its transaction (its key-bucket locks) for three idle timeouts.
             gate.setAutoCommit(false);
-            s.execute("SELECT pg_advisory_xact_lock(23130, b) FROM generate_series(0, 63) AS b");
+            s.execute("SELECT pg_advisory_xact_lock(" + AdvisoryLock.FEED_KEYS.classId() + ", b) FROM generate_series(0, 63) AS b");
             feed = CompletableFuture.supplyAsync(() -> new Api(service.zoneWatch.port())
                     .feed(ADMIN, "platform_code,indicator_code,period,value\nTO,employees,2024Q2,2\n", null));
-            await(() -> service.scalar("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory' AND classid = 23130") == 1,
+            await(() -> service.scalar("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) == 1,
                     "the feed waits inside its transaction");
             long until = System.nanoTime() + 3_000_000_000L;
             await(() -> System.nanoTime() > until || feed.isDone(), "three idle timeouts have passed");

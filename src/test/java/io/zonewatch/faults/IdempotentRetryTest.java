@@ -1,5 +1,6 @@
 package io.zonewatch.faults;
 
+import io.zonewatch.db.AdvisoryLock;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.config.Config;
 import io.zonewatch.testing.Api;
@@ -32,14 +33,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with other content is refused with 409 idempotency_key_reused.
  *
  * <p>Interleavings are made deterministic with the feed writer's own locks: the test holds the
- * advisory locks of all key buckets (FeedSql.LOCK_KEYS = 23130), so the first feed stops inside its
+ * advisory locks of all key buckets (AdvisoryLock.FEED_KEYS), so the first feed stops inside its
  * transaction, and polls pg_locks to see who is waiting where. No sleeps.
  */
 class IdempotentRetryTest {
     /** FeedSql's advisory lock classes: content, Idempotency-Key, key buckets (64 of them). */
-    private static final int LOCK_CONTENT = 23128;
-    private static final int LOCK_IDEMPOTENCY = 23129;
-    private static final int LOCK_KEYS = 23130;
+    private static final int LOCK_CONTENT = AdvisoryLock.FEED_CONTENT.classId();
+    private static final int LOCK_IDEMPOTENCY = AdvisoryLock.FEED_IDEMPOTENCY.classId();
+    private static final int LOCK_KEYS = AdvisoryLock.FEED_KEYS.classId();
     private static final int PLATFORMS = 1_000;
     private static final String[] INDICATORS = {"tax_revenue", "industrial_output", "industrial_value_added", "operating_revenue",
             "energy_consumption", "employees", "land_area", "rd_expenditure", "fixed_asset_investment", "cod_emissions"};

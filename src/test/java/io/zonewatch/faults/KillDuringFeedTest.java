@@ -1,5 +1,6 @@
 package io.zonewatch.faults;
 
+import io.zonewatch.db.AdvisoryLock;
 import io.zonewatch.testing.Api;
 import io.zonewatch.testing.Ports;
 import io.zonewatch.testing.ServiceProcess;
@@ -104,7 +105,7 @@ class KillDuringFeedTest {
         long deadline = System.nanoTime() + 60_000_000_000L;
         boolean writing = false;
         while (System.nanoTime() < deadline && !writing) {
-            writing = scalar(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 23130") > 0;
+            writing = scalar(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) > 0;
             if (upload.isDone()) break;
         }
         assertTrue(writing, "the feed never reached its write phase: " + upload.getNow(null));
@@ -115,7 +116,7 @@ class KillDuringFeedTest {
         // PostgreSQL notices the dead connection and rolls the transaction back, releasing its locks.
         deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline
-                && scalar(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 23130") > 0) {
+                && scalar(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) > 0) {
             Thread.onSpinWait();
         }
         assertEquals(0, scalar(db, "SELECT count(*) FROM feed"), "no feed record");
@@ -151,7 +152,7 @@ class KillDuringFeedTest {
         CompletableFuture<Api.Response> upload = CompletableFuture.supplyAsync(() -> api.feed(ADMIN, feed, null));
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline && !upload.isDone()
-                && scalar(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 23130") == 0) {
+                && scalar(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) == 0) {
             Thread.onSpinWait();
         }
         long t0 = System.nanoTime();
@@ -237,7 +238,7 @@ class KillDuringFeedTest {
         try (Connection gate = TestDatabase.connect(db); Statement s = gate.createStatement()) {
             // Hold the feeds inside their transactions (key buckets) and the observation reads (the current table).
             gate.setAutoCommit(false);
-            s.execute("SELECT pg_advisory_xact_lock(23130, b) FROM generate_series(0, 63) AS b");
+            s.execute("SELECT pg_advisory_xact_lock(" + AdvisoryLock.FEED_KEYS.classId() + ", b) FROM generate_series(0, 63) AS b");
             s.execute("LOCK TABLE observation_current IN ACCESS EXCLUSIVE MODE");
             for (String[] indicators : feedIndicators) {
                 String csv = feed("L", platforms, indicators);
@@ -245,7 +246,7 @@ class KillDuringFeedTest {
             }
             // The reads share pipelined connections (db/Pools): one waits on the lock in PostgreSQL, the
             // others queue behind it on the same connection, counted in flight by the service's read pools.
-            await(() -> waiting(db, "advisory' AND classid = 23130") == 3
+            await(() -> waiting(db, "advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) == 3
                     && waiting(db, "relation' AND relation = 'observation_current'::regclass") >= 1
                     && readsInFlight(api) >= 4, "three feeds and four reads in flight");
 

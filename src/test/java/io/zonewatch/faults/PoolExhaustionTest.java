@@ -1,5 +1,6 @@
 package io.zonewatch.faults;
 
+import io.zonewatch.db.AdvisoryLock;
 import io.zonewatch.config.Config;
 import io.zonewatch.testing.Api;
 import io.zonewatch.testing.TestDatabase;
@@ -51,14 +52,14 @@ class PoolExhaustionTest {
         List<Api.Response> refused = new ArrayList<>();
         try (Connection gate = TestDatabase.connect(service.db); Statement s = gate.createStatement()) {
             gate.setAutoCommit(false);
-            s.execute("SELECT pg_advisory_xact_lock(23130, b) FROM generate_series(0, 63) AS b");
+            s.execute("SELECT pg_advisory_xact_lock(" + AdvisoryLock.FEED_KEYS.classId() + ", b) FROM generate_series(0, 63) AS b");
             // Two feeds take both transaction connections and wait inside their transactions.
             for (int i = 0; i < 2; i++) {
                 String body = feed(i);
                 held.add(CompletableFuture.supplyAsync(() -> new Api(port).feed(ADMIN, body, null)));
             }
             long deadline = System.nanoTime() + 15_000_000_000L;
-            while (service.scalar("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory' AND classid = 23130") < 2) {
+            while (service.scalar("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) < 2) {
                 assertTrue(System.nanoTime() < deadline, "the two feeds never waited inside their transactions");
                 Thread.onSpinWait();
             }
