@@ -15,7 +15,6 @@ import io.zonewatch.alerts.AlertWorker;
 import io.zonewatch.alerts.DefaultRules;
 import io.zonewatch.alerts.GrafanaNotifier;
 import io.zonewatch.auth.TokenService;
-import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.catalog.IndicatorCache;
 import io.zonewatch.catalog.DefaultCatalog;
 import io.zonewatch.config.Config;
@@ -25,16 +24,12 @@ import io.zonewatch.db.Migrations;
 import io.zonewatch.db.Pools;
 import io.zonewatch.ingest.FeedAdmission;
 import io.zonewatch.demo.DemoLoader;
-import io.zonewatch.http.ApiVerticle;
-import io.zonewatch.ingest.FeedService;
 import io.zonewatch.ops.MetricTags;
 import io.zonewatch.ops.MetricsVerticle;
 import io.zonewatch.ops.ServiceMetrics;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.ranking.DefaultSchemes;
 import io.zonewatch.ranking.RankingScheduler;
-import io.zonewatch.ranking.RankingService;
-import io.zonewatch.ranking.SchemeRepository;
 import io.zonewatch.reporting.ReportingWorker;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -129,22 +124,20 @@ public final class ZoneWatch implements AutoCloseable {
                     .withMetrics(new MicrometerMetricsFactory(registry))
                     .build();
             Pool pool = Pools.create(vertx, target, config, Pools.background(config), "background");
-            Services services = new Services(config, pool, registry, new ServiceMetrics(registry), clock, schemaVersion, migrated.storage(),
+            Services services = new Services(config, registry, new ServiceMetrics(registry), clock, schemaVersion, migrated.storage(),
                     new TokenService(pool), new IndicatorCache(), target,
                     new FeedAdmission(config.feedMemoryBytes(), registry), metricTags);
 
-            CatalogRepository catalog = new CatalogRepository(pool);
-            await(catalog.seedDefaults(DefaultCatalog.load()));
+            // The services of the background work (seeding, the demo, the schedule, the workers).
+            Wiring background = new Wiring(vertx, services, pool, pool);
+            await(background.catalog.seedDefaults(DefaultCatalog.load()));
             Map<String, Indicator> indicators = new LinkedHashMap<>();
-            await(catalog.indicators()).forEach(i -> indicators.put(i.code(), i));
-            await(new SchemeRepository(pool).seedDefaults(DefaultSchemes.load(indicators)));
-            AlertService alerts = new AlertService(vertx, pool, services.metrics(), clock, config.grafanaPush());
+            await(background.catalog.indicators()).forEach(i -> indicators.put(i.code(), i));
+            await(background.schemes.seedDefaults(DefaultSchemes.load(indicators)));
+            AlertService alerts = background.alerts;
             await(alerts.seedDefaults(DefaultRules.load()));
             Optional<String> generated = await(services.tokens().bootstrapAdmin(config.adminToken()));
-            if (config.demo()) {
-                FeedService feeds = new FeedService(vertx, pool, services.metrics(), clock);
-                await(new DemoLoader(pool, feeds, new RankingService(vertx, pool, clock, config.rankingCompleteness()), alerts).loadIfEmpty());
-            }
+            if (config.demo()) await(new DemoLoader(pool, background.catalog, background.feeds, background.rankings, alerts).loadIfEmpty());
 
             // Port 0 means "any free port"; a negative port makes all instances share one random port.
             int bindPort = config.httpPort() == 0 ? -1 : config.httpPort();
@@ -155,7 +148,7 @@ public final class ZoneWatch implements AutoCloseable {
                 return verticle;
             }, new DeploymentOptions().setInstances(config.httpInstances())));
             ApiVerticle first = instances.get(0);
-            RankingScheduler scheduler = new RankingScheduler(pool, new RankingService(vertx, pool, clock, config.rankingCompleteness()), clock, config);
+            RankingScheduler scheduler = new RankingScheduler(pool, background.rankings, clock, config);
             await(vertx.deployVerticle(scheduler));
             AlertWorker alertWorker = new AlertWorker(pool, alerts, services.metrics(), config.alertSweepSeconds());
             await(vertx.deployVerticle(alertWorker));

@@ -75,10 +75,12 @@ public final class TargetRoutes {
             """;
 
     private final Pool pool;
+    private final CatalogRepository catalog;
     private final AlertService alerts;
 
-    public TargetRoutes(Pool pool, AlertService alerts) {
+    public TargetRoutes(Pool pool, CatalogRepository catalog, AlertService alerts) {
         this.pool = pool;
+        this.catalog = catalog;
         this.alerts = alerts;
     }
 
@@ -184,7 +186,7 @@ public final class TargetRoutes {
         io.vertx.core.buffer.Buffer raw = ctx.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : ctx.body().buffer();
         boolean csv = media.equals("text/csv");
         // Decoding, parsing and validating up to the body limit is worker-thread work.
-        return new CatalogRepository(pool).load().compose(catalog -> ctx.vertx().executeBlocking(() -> {
+        return catalog.load().compose(catalog -> ctx.vertx().executeBlocking(() -> {
             String body = raw.toString(charset);
             if (!body.isEmpty() && body.charAt(0) == '\uFEFF') body = body.substring(1);
             RowErrors errors = new RowErrors();

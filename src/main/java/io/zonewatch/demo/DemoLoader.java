@@ -47,13 +47,15 @@ public final class DemoLoader {
     static final List<String> SCHEMES = List.of("mu_benefit", "zone_development");
 
     private final Pool pool;
+    private final CatalogRepository catalog;
     private final FeedService feeds;
     private final RankingService rankings;
     private final io.zonewatch.alerts.AlertService alerts;
 
     /** @param alerts evaluates the feeds' warnings before the rankings, so that their data-quality gate sees them */
-    public DemoLoader(Pool pool, FeedService feeds, RankingService rankings, io.zonewatch.alerts.AlertService alerts) {
+    public DemoLoader(Pool pool, CatalogRepository catalog, FeedService feeds, RankingService rankings, io.zonewatch.alerts.AlertService alerts) {
         this.pool = pool;
+        this.catalog = catalog;
         this.feeds = feeds;
         this.rankings = rankings;
         this.alerts = alerts;
@@ -71,7 +73,7 @@ public final class DemoLoader {
             if (!platforms.errors().isEmpty()) {
                 return Future.failedFuture(new IllegalStateException("demo platforms invalid: " + platforms.errors()));
             }
-            Future<?> chain = new CatalogRepository(pool).upsertPlatforms(Principal.SYSTEM, platforms.platforms(), stored -> {
+            Future<?> chain = catalog.upsertPlatforms(Principal.SYSTEM, platforms.platforms(), stored -> {
             });
             long[] rowCount = {0};
             for (String file : DemoDataGenerator.FEED_FILES) {

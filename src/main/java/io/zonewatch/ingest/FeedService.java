@@ -47,12 +47,14 @@ public final class FeedService {
 
     private final Vertx vertx;
     private final Pool pool;
+    private final CatalogRepository catalog;
     private final ServiceMetrics metrics;
     private final Clock clock;
 
-    public FeedService(Vertx vertx, Pool pool, ServiceMetrics metrics, Clock clock) {
+    public FeedService(Vertx vertx, Pool pool, CatalogRepository catalog, ServiceMetrics metrics, Clock clock) {
         this.vertx = vertx;
         this.pool = pool;
+        this.catalog = catalog;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -77,7 +79,7 @@ public final class FeedService {
                 metrics.feedReplayed(s.format().code());
                 return Future.succeededFuture(replay);
             }
-            return new CatalogRepository(pool).load()
+            return catalog.load()
                     .compose(catalog -> vertx.executeBlocking(() -> validate(s, catalog), false))
                     .compose(v -> {
                         long validated = System.nanoTime();

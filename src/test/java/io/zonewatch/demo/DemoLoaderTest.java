@@ -118,7 +118,7 @@ class DemoLoaderTest {
     @Test
     void aSecondStartDoesNotLoadAgain() {
         long before = service.scalar("SELECT count(*) FROM feed");
-        var again = new DemoLoader(service.zoneWatch.pool(), null, null, null).loadIfEmpty();
+        var again = new DemoLoader(service.zoneWatch.pool(), null, null, null, null).loadIfEmpty();
         assertEquals(false, again.toCompletionStage().toCompletableFuture().join());
         assertEquals(before, service.scalar("SELECT count(*) FROM feed"));
     }

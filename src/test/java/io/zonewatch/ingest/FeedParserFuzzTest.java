@@ -44,7 +44,7 @@ class FeedParserFuzzTest {
     private static final Period LATEST = new Period(2024, 4);
 
     private static final Catalog CATALOG = catalog();
-    private static final FeedService SERVICE = new FeedService(null, null, null, CLOCK);
+    private static final FeedService SERVICE = new FeedService(null, null, null, null, CLOCK);
 
     private static Catalog catalog() {
         DefaultCatalog defaults = DefaultCatalog.load();
