@@ -76,7 +76,7 @@ public final class DemoLoader {
             Future<?> chain = catalog.upsertPlatforms(Principal.SYSTEM, platforms.platforms(), stored -> {
             });
             long[] rowCount = {0};
-            for (String file : DemoDataGenerator.FEED_FILES) {
+            for (String file : DemoFiles.FEED_FILES) {
                 chain = chain.compose(v -> feeds.submit(new FeedSubmission(Principal.SYSTEM, FeedFormat.CSV,
                                 StandardCharsets.UTF_8, io.vertx.core.buffer.Buffer.buffer(resource(file)), false, false, null))
                         .map(outcome -> {
@@ -91,11 +91,11 @@ public final class DemoLoader {
             chain = chain.map(v -> {
                 feedNanos[0] = System.nanoTime() - started;
                 return null;
-            }).compose(v -> pool.preparedQuery(TARGETS).execute(io.vertx.sqlclient.Tuple.of(DemoDataGenerator.LAST_YEAR)))
+            }).compose(v -> pool.preparedQuery(TARGETS).execute(io.vertx.sqlclient.Tuple.of(DemoFiles.LAST_YEAR)))
                     // The warnings first, as after a bureau's real feeds: the runs' data-quality gate reads them.
                     .compose(v -> alerts.processPending());
             // As the bureau would have done each year: compute and publish the year-end rankings.
-            for (int year = DemoDataGenerator.FIRST_YEAR; year <= DemoDataGenerator.LAST_YEAR; year++) {
+            for (int year = DemoFiles.FIRST_YEAR; year <= DemoFiles.LAST_YEAR; year++) {
                 for (String scheme : SCHEMES) {
                     int y = year;
                     chain = chain.compose(v -> rankings.compute(Principal.SYSTEM, scheme, y, null, "demo"))
@@ -106,9 +106,9 @@ public final class DemoLoader {
                 double feedSeconds = feedNanos[0] / 1e9;
                 LOG.info("Demo data loaded: {} platforms, {} feed files, {} rows in {} s ({} rows/s); "
                                 + "{} year-end rankings computed and published in {} s",
-                        platforms.platforms().size(), DemoDataGenerator.FEED_FILES.size(), rowCount[0],
+                        platforms.platforms().size(), DemoFiles.FEED_FILES.size(), rowCount[0],
                         String.format("%.1f", feedSeconds), Math.round(rowCount[0] / feedSeconds),
-                        SCHEMES.size() * (DemoDataGenerator.LAST_YEAR - DemoDataGenerator.FIRST_YEAR + 1),
+                        SCHEMES.size() * (DemoFiles.LAST_YEAR - DemoFiles.FIRST_YEAR + 1),
                         String.format("%.1f", (System.nanoTime() - started - feedNanos[0]) / 1e9));
                 return true;
             });

@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * {@code Double.toString}), no hash-ordered collections in the output.
  *
  * <p>Run from the repository root:
- * {@code javac -encoding UTF-8 -d /tmp/demo-build src/main/java/io/zonewatch/demo/DemoDataGenerator.java &&
+ * {@code javac -encoding UTF-8 -d /tmp/demo-build src/main/java/io/zonewatch/demo/DemoFiles.java src/test/java/io/zonewatch/demo/DemoDataGenerator.java &&
  * java -cp /tmp/demo-build io.zonewatch.demo.DemoDataGenerator src/main/resources/demo}.
  * ({@code -encoding UTF-8} matters where the platform charset is not UTF-8: the names are Chinese
  * literals.) {@code DemoDataGeneratorTest} fails when the shipped files and this class disagree.
@@ -36,22 +36,21 @@ public final class DemoDataGenerator {
     /** Master seed; every random stream is derived from it and a stream name. */
     static final long SEED = 20_160_101L;
 
-    public static final int FIRST_YEAR = 2016;
-    public static final int LAST_YEAR = 2025;
+    public static final int FIRST_YEAR = DemoFiles.FIRST_YEAR;
+    public static final int LAST_YEAR = DemoFiles.LAST_YEAR;
     static final int YEARS = LAST_YEAR - FIRST_YEAR + 1;
     static final int PERIODS = YEARS * 4;
 
-    public static final String PLATFORMS_FILE = "platforms.csv";
-    public static final String REVISIONS_FILE = "feeds/2025-revisions.csv";
-    public static final String PLATFORM_HEADER =
-            "code,name,name_en,level,type,region,parent_code,active_from,active_to";
-    public static final String FEED_HEADER = "platform_code,indicator_code,period,value,unit,status";
+    public static final String PLATFORMS_FILE = DemoFiles.PLATFORMS_FILE;
+    public static final String REVISIONS_FILE = DemoFiles.REVISIONS_FILE;
+    public static final String PLATFORM_HEADER = DemoFiles.PLATFORM_HEADER;
+    public static final String FEED_HEADER = DemoFiles.FEED_HEADER;
 
     /**
      * Feed files in load order, as paths relative to the demo root (the same keys as in
      * {@link #generate()}): one file per year, then the bureau's correction feed.
      */
-    public static final List<String> FEED_FILES = feedFiles();
+    public static final List<String> FEED_FILES = DemoFiles.FEED_FILES;
 
     // ---------------------------------------------------------------- planted anomalies
 
@@ -606,16 +605,7 @@ public final class DemoDataGenerator {
     // ---------------------------------------------------------------- CSV
 
     static String yearFile(int year) {
-        return "feeds/" + year + ".csv";
-    }
-
-    private static List<String> feedFiles() {
-        List<String> files = new ArrayList<>();
-        for (int year = FIRST_YEAR; year <= LAST_YEAR; year++) {
-            files.add(yearFile(year));
-        }
-        files.add(REVISIONS_FILE);
-        return List.copyOf(files);
+        return DemoFiles.yearFile(year);
     }
 
     static String platformsCsv() {
