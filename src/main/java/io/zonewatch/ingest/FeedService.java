@@ -36,7 +36,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Takes a feed from bytes to committed observations (DESIGN.md "Feed", docs/domain.md section 1.3):
+ * Takes a feed from bytes to committed observations (docs/architecture.md "A feed, from HTTP to Grafana", docs/domain.md section 1.3):
  * replay detection, parsing and validation on a worker thread, then one transaction that appends
  * versions and moves current values in a few batched statements.
  */

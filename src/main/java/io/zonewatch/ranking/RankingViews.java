@@ -12,7 +12,7 @@ import io.zonewatch.http.ApiException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Reads stored runs into the API shapes of DESIGN.md (ranking table, one platform's ranking). */
+/** Reads stored runs into the API shapes of openapi.yaml (ranking table, one platform's ranking). */
 public final class RankingViews {
     public static final String DEFAULT_SCHEME = "mu_benefit";
 

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Tokens and the access rules of DESIGN.md, over HTTP. */
+/** Tokens and the access rules (the README's API table), over HTTP. */
 class AccessTest {
     private static final String CSV = "platform_code,indicator_code,period,value\nAA,tax_revenue,2024Q1,1\n";
     private static TestService service;

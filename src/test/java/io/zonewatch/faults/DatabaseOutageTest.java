@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * DESIGN.md reliability: with PostgreSQL gone, requests answer 503 quickly (never hang, never 500),
+ * Reliability: with PostgreSQL gone, requests answer 503 quickly (never hang, never 500),
  * /ready is red, nothing acknowledged is lost, and the service recovers by itself when it returns.
  */
 class DatabaseOutageTest {

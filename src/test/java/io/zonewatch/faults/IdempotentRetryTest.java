@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * DESIGN.md reliability: "a client that retries after a timeout gets the first result". The retry
+ * Reliability: "a client that retries after a timeout gets the first result". The retry
  * carries the first request's Idempotency-Key and arrives either after the first committed or while
  * the first is still being processed (its client gave up and closed the connection). In every case
  * the feed is stored once, wholly, and the retry answers with the first feed's record; the same key

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * DESIGN.md reliability: the service killed with SIGKILL in the middle of a large feed leaves the
+ * Reliability: the service killed with SIGKILL in the middle of a large feed leaves the
  * feed wholly absent, and re-sending it stores it exactly once; SIGTERM, during one feed or under
  * load, lets the requests in flight finish and refuses later ones. The service runs as a child
  * process (the test's own classpath), so that it can really be killed.
