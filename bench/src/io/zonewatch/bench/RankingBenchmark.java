@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * Year-end ranking at national scale: 10,000 platforms × 12 indicators, 500 Monte Carlo runs, for
  * the two normalisations (min_max with winsorisation, benchmark_ratio). Prints the time of each and,
  * as a same-run baseline, the time of the irreducible work: 500 sorts of 10,000 scores.
- * Target (DESIGN.md): under 3 s per ranking on the 2-core machine.
+ * Target: under 3 s per ranking on the 2-core machine.
  */
 public final class RankingBenchmark {
     private static final int PLATFORMS = 10_000;
