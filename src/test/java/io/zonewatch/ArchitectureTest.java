@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The layering rules the code keeps, checked on its sources: {@code http} (routing infrastructure and
- * the error mapping) depends on no feature; services and repositories are constructed only by the
+ * the error mapping) depends on no feature; services, repositories and Sql classes import nothing of
+ * {@code http} (they throw {@code errors.Problem}s); services and repositories are constructed only by the
  * composition root ({@link Wiring}); advisory locks and event addresses are not written as literals
  * outside their one definition.
  */
@@ -49,6 +50,17 @@ class ArchitectureTest {
         for (Path p : sources(MAIN.resolve("http"))) {
             Matcher m = imp.matcher(read(p));
             while (m.find()) if (FEATURES.contains(m.group(1))) found.add(p.getFileName() + " imports " + m.group(1));
+        }
+        assertEquals(List.of(), found);
+    }
+
+    @Test
+    void servicesAndRepositoriesSpeakNoHttp() {
+        List<String> found = new ArrayList<>();
+        Pattern layer = Pattern.compile("(Service|Repository|Sql|Views)\\.java$");
+        for (Path p : sources(MAIN)) {
+            if (!layer.matcher(p.getFileName().toString()).find()) continue;
+            if (read(p).contains("import io.zonewatch.http.")) found.add(p.getFileName() + " imports io.zonewatch.http");
         }
         assertEquals(List.of(), found);
     }

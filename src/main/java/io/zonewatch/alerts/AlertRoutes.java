@@ -115,8 +115,8 @@ public final class AlertRoutes {
         String c = text.strip();
         if (c.isEmpty()) return null;
         if (c.length() > 500) throw ApiException.unprocessable("bad_comment", "说明最多 500 个字符", "the comment may have at most 500 characters");
-        int bad = io.zonewatch.http.DisplayText.offending(c);
-        if (bad >= 0) throw io.zonewatch.http.DisplayText.refusal("comment", bad);
+        int bad = io.zonewatch.errors.DisplayText.offending(c);
+        if (bad >= 0) throw io.zonewatch.errors.DisplayText.refusal("comment", bad);
         return c;
     }
 

@@ -20,8 +20,8 @@ import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.http.ApiException;
 import io.zonewatch.http.Http;
-import io.zonewatch.http.RowError;
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowError;
+import io.zonewatch.errors.RowErrors;
 import io.zonewatch.ingest.InputNumber;
 
 import java.math.BigDecimal;

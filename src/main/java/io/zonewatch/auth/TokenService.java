@@ -8,7 +8,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.zonewatch.audit.AuditLog;
-import io.zonewatch.http.ApiException;
+import io.zonewatch.errors.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,32 +90,32 @@ public final class TokenService {
         Object roleValue = request.getValue("role");
         Role role = roleValue instanceof String s ? Role.of(s) : null;
         if (role == null) {
-            throw ApiException.unprocessable("bad_role",
+            throw Problem.unprocessable("bad_role",
                     "role 必须是 bureau、leader、platform 或 admin", "role must be one of bureau, leader, platform, admin");
         }
         Object platformValue = request.getValue("platform");
         String platform = platformValue instanceof String s && !s.isBlank() ? s.trim() : null;
         if (role == Role.PLATFORM && platform == null) {
-            throw ApiException.unprocessable("platform_required",
+            throw Problem.unprocessable("platform_required",
                     "platform 角色的令牌必须指定 platform", "a platform token needs a platform code");
         }
         if (role != Role.PLATFORM && platform != null) {
-            throw ApiException.unprocessable("platform_not_allowed",
+            throw Problem.unprocessable("platform_not_allowed",
                     "只有 platform 角色的令牌可以指定 platform", "only platform tokens are bound to a platform");
         }
         if (name == null || name.isEmpty()) name = role.code() + (platform == null ? "" : " " + platform);
         if (name.length() > 200) {
-            throw ApiException.unprocessable("bad_name", "name 过长（最多 200 字符）", "name is too long (200 characters at most)");
+            throw Problem.unprocessable("bad_name", "name 过长（最多 200 字符）", "name is too long (200 characters at most)");
         }
-        int bad = io.zonewatch.http.DisplayText.offending(name);
-        if (bad >= 0) throw io.zonewatch.http.DisplayText.refusal("name", bad);
+        int bad = io.zonewatch.errors.DisplayText.offending(name);
+        if (bad >= 0) throw io.zonewatch.errors.DisplayText.refusal("name", bad);
         String secret = newSecret();
         String tokenName = name;
         return pool.withTransaction(conn -> {
             Future<Void> platformCheck = platform == null ? Future.succeededFuture()
                     : conn.preparedQuery(TokenSql.PLATFORM_EXISTS).execute(Tuple.of(platform)).map(rows -> {
                         if (rows.size() == 0) {
-                            throw ApiException.unprocessable("unknown_platform",
+                            throw Problem.unprocessable("unknown_platform",
                                     "未知平台代码 '" + platform + "'", "unknown platform code '" + platform + "'");
                         }
                         return null;
@@ -151,13 +151,13 @@ public final class TokenService {
         // The lock serialises revocations, so two at once cannot each see "another admin remains".
         return pool.withTransaction(conn -> conn.query(TokenSql.LOCK_BOOTSTRAP).execute()
                 .compose(locked -> conn.preparedQuery(TokenSql.FIND_BY_ID).execute(Tuple.of(id))).compose(rows -> {
-            if (rows.size() == 0) throw ApiException.notFound("没有编号为 " + id + " 的令牌", "no token with id " + id);
+            if (rows.size() == 0) throw Problem.notFound("没有编号为 " + id + " 的令牌", "no token with id " + id);
             Row token = rows.iterator().next();
             if (token.getOffsetDateTime("revoked_at") != null) return Future.succeededFuture(describe(token));
             Future<Void> guard = !"admin".equals(token.getString("role")) ? Future.succeededFuture()
                     : conn.preparedQuery(TokenSql.COUNT_OTHER_ACTIVE_ADMINS).execute(Tuple.of(id)).map(count -> {
                         if (count.iterator().next().getLong(0) == 0) {
-                            throw ApiException.conflict("last_admin_token",
+                            throw Problem.conflict("last_admin_token",
                                     "不能吊销最后一个有效的管理员令牌", "the last active admin token cannot be revoked");
                         }
                         return null;

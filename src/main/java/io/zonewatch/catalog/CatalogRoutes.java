@@ -9,7 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.zonewatch.auth.Role;
 import io.zonewatch.http.ApiException;
 import io.zonewatch.http.Http;
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowErrors;
 
 import java.util.List;
 import java.util.Map;
@@ -135,7 +135,7 @@ public final class CatalogRoutes {
                 .put("updated", counts.updated()));
     }
 
-    private static ApiException invalid(RowErrors errors) {
+    private static io.zonewatch.errors.Problem invalid(RowErrors errors) {
         return errors.rejection();
     }
 

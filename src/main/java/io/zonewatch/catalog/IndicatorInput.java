@@ -1,7 +1,7 @@
 package io.zonewatch.catalog;
 
 import io.vertx.core.json.JsonObject;
-import io.zonewatch.http.ApiException;
+import io.zonewatch.errors.Problem;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -73,8 +73,8 @@ final class IndicatorInput {
     private static String text(JsonObject body, String field, boolean required) {
         Object v = body.getValue(field);
         if (v instanceof String s && !s.isBlank() && s.length() <= 200) {
-            int bad = io.zonewatch.http.DisplayText.offending(s);
-            if (bad >= 0) throw io.zonewatch.http.DisplayText.refusal(field, bad);
+            int bad = io.zonewatch.errors.DisplayText.offending(s);
+            if (bad >= 0) throw io.zonewatch.errors.DisplayText.refusal(field, bad);
             return s.trim();
         }
         if (v == null && !required) return null;
@@ -87,7 +87,7 @@ final class IndicatorInput {
         throw invalid("bad_" + field, field + " 必须是 " + allowed + " 之一", field + " must be one of " + allowed);
     }
 
-    private static ApiException invalid(String code, String zh, String en) {
-        return ApiException.unprocessable(code, zh, en);
+    private static Problem invalid(String code, String zh, String en) {
+        return Problem.unprocessable(code, zh, en);
     }
 }

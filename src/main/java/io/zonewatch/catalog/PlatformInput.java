@@ -4,9 +4,9 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.zonewatch.http.RowError;
-import io.zonewatch.http.DisplayText;
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowError;
+import io.zonewatch.errors.DisplayText;
+import io.zonewatch.errors.RowErrors;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;

@@ -1,30 +1,35 @@
 package io.zonewatch.http;
 
 import io.vertx.core.json.JsonObject;
+import io.zonewatch.errors.Problem;
 
 /**
- * An error a client can cause (or a dependency outage), answered with a status, a stable code and a
- * message in Chinese and English. Anything else that escapes a handler is a bug and answers 500
- * without details.
+ * A {@link Problem} with its HTTP status: what the routes and the HTTP layer throw (and what
+ * {@link Failures} makes of every other failure). Services throw plain problems; a problem's kind
+ * gets its status in {@link Failures#status}.
  */
-public class ApiException extends RuntimeException {
+public class ApiException extends Problem {
     private final int status;
-    private final String code;
-    private final String messageZh;
-    private final String messageEn;
-    private final JsonObject extra;
 
     public ApiException(int status, String code, String messageZh, String messageEn) {
         this(status, code, messageZh, messageEn, null);
     }
 
     public ApiException(int status, String code, String messageZh, String messageEn, JsonObject extra) {
-        super(code + ": " + messageEn, null, false, false);
+        super(kindOf(status), code, messageZh, messageEn, extra);
         this.status = status;
-        this.code = code;
-        this.messageZh = messageZh;
-        this.messageEn = messageEn;
-        this.extra = extra;
+    }
+
+    private static Kind kindOf(int status) {
+        return switch (status) {
+            case 401 -> Kind.UNAUTHENTICATED;
+            case 403 -> Kind.FORBIDDEN;
+            case 404 -> Kind.NOT_FOUND;
+            case 409 -> Kind.CONFLICT;
+            case 422 -> Kind.UNPROCESSABLE;
+            case 503 -> Kind.UNAVAILABLE;
+            default -> status >= 500 ? Kind.INTERNAL : Kind.INVALID;
+        };
     }
 
     public static ApiException badRequest(String code, String zh, String en) {
@@ -49,19 +54,5 @@ public class ApiException extends RuntimeException {
 
     public int status() {
         return status;
-    }
-
-    public String code() {
-        return code;
-    }
-
-    public JsonObject toJson() {
-        JsonObject body = new JsonObject()
-                .put("error", code)
-                .put("message", messageZh + " / " + messageEn)
-                .put("messageZh", messageZh)
-                .put("messageEn", messageEn);
-        if (extra != null) body.mergeIn(extra);
-        return body;
     }
 }

@@ -1,5 +1,6 @@
 package io.zonewatch.http;
 
+import io.zonewatch.errors.Problem;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -47,8 +48,23 @@ public final class Failures {
         Http.send(ctx, error.status(), error.toJson());
     }
 
+    /** The status code of each kind of problem: the one place that knows them. */
+    public static int status(Problem.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case UNPROCESSABLE -> 422;
+            case BUSY, UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+
     static ApiException toApiException(Throwable failure, int statusCode) {
         if (failure instanceof ApiException api) return api;
+        if (failure instanceof Problem p) return new ApiException(status(p.kind()), p.code(), p.messageZh(), p.messageEn(), p.extra());
         if (failure instanceof DecodeException) {
             return ApiException.badRequest("malformed_json", "请求体不是有效的 JSON", "the request body is not valid JSON");
         }

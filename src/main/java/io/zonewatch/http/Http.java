@@ -96,7 +96,7 @@ public final class Http {
         } catch (com.fasterxml.jackson.core.JsonParseException e) {
             String m = String.valueOf(e.getOriginalMessage());
             if (m.startsWith("Duplicate field")) {
-                String field = RowErrors.clip(m.replaceAll("(?s)^Duplicate field '(.*)'.*$", "$1"));
+                String field = io.zonewatch.errors.RowErrors.clip(m.replaceAll("(?s)^Duplicate field '(.*)'.*$", "$1"));
                 throw new ApiException(400, "duplicate_field", "JSON 中字段 '" + field + "' 出现了两次", "the JSON names the field '" + field + "' twice");
             }
             throw ApiException.badRequest("malformed_json", "请求体不是有效的 JSON", "the request body is not valid JSON");

@@ -1,6 +1,6 @@
 package io.zonewatch.ingest;
 
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowErrors;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
-import io.zonewatch.http.RowError;
+import io.zonewatch.errors.RowError;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.zonewatch.ingest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.zonewatch.http.RowError;
+import io.zonewatch.errors.RowError;
 
 /** The JSON shape of a feed record, shared by POST /feeds answers and GET /feeds. */
 final class FeedRecords {

@@ -1,6 +1,6 @@
 package io.zonewatch.ingest;
 
-import io.zonewatch.http.RowError;
+import io.zonewatch.errors.RowError;
 
 /** The feed as a whole cannot be read (encoding, header, JSON syntax): nothing of it is stored. */
 final class FeedRejection extends RuntimeException {

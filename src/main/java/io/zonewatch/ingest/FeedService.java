@@ -1,7 +1,7 @@
 package io.zonewatch.ingest;
 
 import io.zonewatch.events.Events;
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -14,8 +14,8 @@ import io.vertx.sqlclient.Tuple;
 import io.zonewatch.audit.AuditLog;
 import io.zonewatch.catalog.Catalog;
 import io.zonewatch.catalog.CatalogRepository;
-import io.zonewatch.http.ApiException;
-import io.zonewatch.http.RowError;
+import io.zonewatch.errors.Problem;
+import io.zonewatch.errors.RowError;
 import io.zonewatch.observations.Period;
 import io.zonewatch.ops.ServiceMetrics;
 
@@ -163,7 +163,7 @@ public final class FeedService {
                     Row first = rows.iterator().next();
                     if (!first.getString("content_sha256").equals(sha) || !first.getString("format").equals(s.format().code())
                             || !first.getString("mode").equals(s.mode())) {
-                        throw new ApiException(409, "idempotency_key_reused",
+                        throw Problem.conflict("idempotency_key_reused",
                                 "Idempotency-Key 已用于内容不同的报送（报送编号 " + first.getLong("id") + "）",
                                 "this Idempotency-Key was used for a different feed (feed " + first.getLong("id") + ")");
                     }

@@ -1,10 +1,10 @@
 package io.zonewatch.ingest;
 
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowErrors;
 import io.zonewatch.catalog.Catalog;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.catalog.Platform;
-import io.zonewatch.http.RowError;
+import io.zonewatch.errors.RowError;
 import io.zonewatch.observations.Period;
 
 import java.math.BigDecimal;

@@ -10,8 +10,8 @@ import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.http.ApiException;
 import io.zonewatch.http.Http;
-import io.zonewatch.http.RowError;
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowError;
+import io.zonewatch.errors.RowErrors;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,8 +106,8 @@ public final class RankingRoutes {
         if (text.length() > 1000) {
             throw ApiException.unprocessable("override_reason_too_long", "理由最多 1000 个字符", "the reason may have at most 1000 characters");
         }
-        int bad = io.zonewatch.http.DisplayText.offending(text);
-        if (bad >= 0) throw io.zonewatch.http.DisplayText.refusal("reason", bad);
+        int bad = io.zonewatch.errors.DisplayText.offending(text);
+        if (bad >= 0) throw io.zonewatch.errors.DisplayText.refusal("reason", bad);
         return new RankingService.Publication(true, text.strip());
     }
 

@@ -15,7 +15,7 @@ import io.zonewatch.catalog.Catalog;
 import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.catalog.Platform;
-import io.zonewatch.http.ApiException;
+import io.zonewatch.errors.Problem;
 import io.zonewatch.observations.DerivedIndicators;
 import io.zonewatch.observations.ObservationValue;
 import io.zonewatch.observations.Period;
@@ -84,16 +84,16 @@ public final class RankingService {
      */
     public Future<Long> compute(Principal actor, String schemeCode, int year, Integer quarter, String trigger, boolean force) {
         if (quarter != null && (quarter < 1 || quarter > 3)) {
-            throw ApiException.badRequest("bad_parameter", "quarter 必须是 1、2 或 3（第四季度即年度排名）",
+            throw Problem.invalid("bad_parameter", "quarter 必须是 1、2 或 3（第四季度即年度排名）",
                     "quarter must be 1, 2 or 3 (the fourth quarter is the year-end ranking)");
         }
         if (year < Period.MIN_YEAR || year > Period.MAX_YEAR) {
-            throw ApiException.notFound("年份 " + year + " 无效", "invalid year " + year);
+            throw Problem.notFound("年份 " + year + " 无效", "invalid year " + year);
         }
         Period period = new Period(year, quarter == null ? 4 : quarter);
         LocalDate today = ZonedDateTime.now(clock).withZoneSameInstant(Period.CHINA).toLocalDate();
         if (!period.lastDay().isBefore(today)) {
-            throw ApiException.unprocessable("period_not_ended", period + " 尚未结束，不能排名", period + " has not ended yet");
+            throw Problem.unprocessable("period_not_ended", period + " 尚未结束，不能排名", period + " has not ended yet");
         }
         long[] at = {System.nanoTime(), 0, 0};
         return readInputs(schemeCode, period)
@@ -128,13 +128,13 @@ public final class RankingService {
         return r.share() == null || r.share() + 1e-12 < completeness;
     }
 
-    private ApiException incompletePeriod(Period period, Reporting r) {
+    private Problem incompletePeriod(Period period, Reporting r) {
         String share = r.share() == null ? "—" : String.format("%.1f%%", 100 * r.share());
         JsonObject extra = new JsonObject().put("reportingShare", r.share()).put("reported", r.reported())
                 .put("expected", r.expected()).put("threshold", completeness)
                 .put("missing", new JsonArray(r.missing().subList(0, Math.min(r.missing().size(), 1000))))
                 .put("missingCount", r.missing().size());
-        return new ApiException(422, "incomplete_period",
+        return Problem.unprocessable("incomplete_period",
                 String.format("%s 仅 %d/%d 个平台报送数据（%s），低于完整性要求 %.0f%%；如确需计算请加 force=true",
                         period, r.reported(), r.expected(), share, 100 * completeness),
                 String.format("only %d of %d platforms reported for %s (%s), below the completeness threshold of %.0f%%; add force=true to compute anyway",
@@ -146,7 +146,7 @@ public final class RankingService {
                 .compose(v -> CatalogRepository.loadWith(conn))
                 .compose(catalog -> conn.preparedQuery(RankingSql.LATEST_SCHEME).execute(Tuple.of(schemeCode)).compose(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiException.notFound("未知排名方案 '" + schemeCode + "'", "unknown scheme '" + schemeCode + "'");
+                        throw Problem.notFound("未知排名方案 '" + schemeCode + "'", "unknown scheme '" + schemeCode + "'");
                     }
                     Scheme scheme = SchemeRepository.toScheme(SchemeRepository.describe(rows.iterator().next()), catalog.indicators());
                     Set<String> base = DataQuality.baseInputs(scheme, catalog);
@@ -408,11 +408,11 @@ public final class RankingService {
     public Future<JsonObject> publish(Principal actor, int year, long runId, Publication request) {
         return pool.withTransaction(conn -> conn.preparedQuery(RankingSql.RUN_FOR_UPDATE).execute(Tuple.of(runId)).compose(rows -> {
             if (rows.size() == 0 || rows.iterator().next().getInteger("year") != year) {
-                throw ApiException.notFound("没有编号为 " + runId + " 的 " + year + " 年排名", "no " + year + " run " + runId);
+                throw Problem.notFound("没有编号为 " + runId + " 的 " + year + " 年排名", "no " + year + " run " + runId);
             }
             Row run = rows.iterator().next();
             if (run.getInteger("quarter") != null) {
-                throw ApiException.conflict("not_year_end", "季度临时排名不能发布为年度正式排名",
+                throw Problem.conflict("not_year_end", "季度临时排名不能发布为年度正式排名",
                         "a provisional quarterly run cannot be published as the official year-end ranking");
             }
             if (run.getOffsetDateTime("published_at") != null) return Future.succeededFuture(new JsonObject().put("alreadyPublished", true));
@@ -433,7 +433,7 @@ public final class RankingService {
                 }
                 boolean findings = !held.isEmpty() || !after.isEmpty();
                 if (findings && !request.override()) {
-                    throw new ApiException(409, "data_quality_open",
+                    throw Problem.conflict("data_quality_open",
                             String.format("该排名有 %d 个参评平台的数据疑点未解决（%d 项暂不采用的数值，%d 项计算后新发现的数据错误预警）；"
                                     + "请先核实更正，或以 {\"override\": true, \"reason\": \"…\"} 说明理由后发布", held.size() + after.size(),
                                     held.size(), after.size()),

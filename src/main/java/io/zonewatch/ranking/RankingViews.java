@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import io.zonewatch.http.ApiException;
+import io.zonewatch.errors.Problem;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -144,7 +144,7 @@ public final class RankingViews {
     private Future<String> platformBody(String code, Integer year, String scheme, boolean publishedOnly, Integer quarter) {
         return client.preparedQuery(RankingSql.PLATFORM_RANKING).execute(Tuple.of(code, scheme, year, publishedOnly, quarter)).map(rows -> {
             Row r = rows.iterator().next();
-            if (!r.getBoolean("known")) throw ApiException.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
+            if (!r.getBoolean("known")) throw Problem.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
             if (r.getString("body") == null) throw noRanking(scheme, r.getInteger("year"), quarter);
             return r.getString("body");
         });
@@ -198,9 +198,9 @@ public final class RankingViews {
         });
     }
 
-    private static ApiException noRanking(String scheme, Integer year, Integer quarter) {
+    private static Problem noRanking(String scheme, Integer year, Integer quarter) {
         String when = (year == null ? "" : year + " 年") + (quarter == null ? "" : quarter == 0 ? "季度" : "第 " + quarter + " 季度");
         String whenEn = (quarter == null ? "" : quarter == 0 ? " quarterly" : " Q" + quarter) + (year == null ? "" : " for " + year);
-        return ApiException.notFound("方案 " + scheme + " 尚无" + when + "排名", "no" + whenEn + " ranking of scheme " + scheme + " yet");
+        return Problem.notFound("方案 " + scheme + " 尚无" + when + "排名", "no" + whenEn + " ranking of scheme " + scheme + " yet");
     }
 }

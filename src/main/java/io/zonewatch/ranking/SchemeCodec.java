@@ -3,8 +3,8 @@ package io.zonewatch.ranking;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.catalog.Indicator;
-import io.zonewatch.http.RowError;
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowError;
+import io.zonewatch.errors.RowErrors;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -247,10 +247,10 @@ public final class SchemeCodec {
             Object v = json.getValue(field);
             if (v == null) return def;
             if (v instanceof String s && !s.isBlank() && s.length() <= 200) {
-                int bad = io.zonewatch.http.DisplayText.offending(s);
+                int bad = io.zonewatch.errors.DisplayText.offending(s);
                 if (bad < 0) return s.trim();
-                errors.add(err(prefix + field, "bad_characters", field + " 含有不可显示或改变文字方向的字符 " + io.zonewatch.http.DisplayText.describe(bad),
-                        field + " contains a control or text-direction character (" + io.zonewatch.http.DisplayText.describe(bad) + ")"));
+                errors.add(err(prefix + field, "bad_characters", field + " 含有不可显示或改变文字方向的字符 " + io.zonewatch.errors.DisplayText.describe(bad),
+                        field + " contains a control or text-direction character (" + io.zonewatch.errors.DisplayText.describe(bad) + ")"));
                 return def;
             }
             errors.add(err(prefix + field, "bad_value", field + " 必须是 1–200 字符的字符串", field + " must be a string of 1-200 characters"));

@@ -1,7 +1,7 @@
 package io.zonewatch.faults;
 
 import io.vertx.core.json.JsonObject;
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowErrors;
 import io.zonewatch.testing.Api;
 import io.zonewatch.testing.TestService;
 import org.junit.jupiter.api.AfterAll;

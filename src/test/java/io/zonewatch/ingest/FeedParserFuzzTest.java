@@ -1,6 +1,6 @@
 package io.zonewatch.ingest;
 
-import io.zonewatch.http.RowErrors;
+import io.zonewatch.errors.RowErrors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.auth.Principal;
@@ -8,7 +8,7 @@ import io.zonewatch.catalog.Catalog;
 import io.zonewatch.catalog.DefaultCatalog;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.catalog.Platform;
-import io.zonewatch.http.RowError;
+import io.zonewatch.errors.RowError;
 import io.zonewatch.observations.Period;
 import io.zonewatch.testing.FeedMutations;
 import io.zonewatch.testing.SampleFeeds;

@@ -1,4 +1,4 @@
-package io.zonewatch.http;
+package io.zonewatch.errors;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -68,9 +68,9 @@ public final class RowErrors {
     }
 
     /** A refusal of the whole input, named after its first error. */
-    public ApiException rejection() {
+    public Problem rejection() {
         RowError first = first();
-        return new ApiException(422, first.code(), first.messageZh(), first.messageEn(), details());
+        return Problem.unprocessable(first.code(), first.messageZh(), first.messageEn(), details());
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.zonewatch.http;
+package io.zonewatch.errors;
 
 /**
  * Names people read (platform and region names, indicator and scheme names, token names) carry no
@@ -34,8 +34,8 @@ public final class DisplayText {
     }
 
     /** A refusal of the field, with a stable code. */
-    public static ApiException refusal(String field, int c) {
-        return ApiException.unprocessable("bad_characters", field + " 含有不可显示或改变文字方向的字符 " + describe(c),
+    public static Problem refusal(String field, int c) {
+        return Problem.unprocessable("bad_characters", field + " 含有不可显示或改变文字方向的字符 " + describe(c),
                 field + " contains a control or text-direction character (" + describe(c) + ")");
     }
 }

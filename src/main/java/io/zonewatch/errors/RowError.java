@@ -1,4 +1,4 @@
-package io.zonewatch.http;
+package io.zonewatch.errors;
 
 import io.vertx.core.json.JsonObject;
 
