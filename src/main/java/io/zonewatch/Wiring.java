@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.zonewatch.alerts.AlertRoutes;
 import io.zonewatch.alerts.AlertService;
 import io.zonewatch.alerts.RuleSettingRoutes;
+import io.zonewatch.alerts.RuleSettingService;
 import io.zonewatch.alerts.TargetRoutes;
 import io.zonewatch.auth.AuthHandler;
 import io.zonewatch.auth.TokenRoutes;
@@ -44,6 +45,7 @@ public final class Wiring {
     public final AlertService alerts;
     public final RankingService rankings;
     public final SchemeRepository schemes;
+    public final RuleSettingService ruleSettings;
 
     /** The services on {@code pool}; {@code reads} (may be the pool) serves the ranking and observation reads. */
     public Wiring(Vertx vertx, Services shared, Pool pool, SqlClient reads) {
@@ -56,6 +58,7 @@ public final class Wiring {
         this.alerts = new AlertService(vertx, pool, shared.metrics(), shared.clock(), shared.config().grafanaPush());
         this.rankings = new RankingService(vertx, pool, shared.clock(), shared.config().rankingCompleteness());
         this.schemes = new SchemeRepository(pool);
+        this.ruleSettings = new RuleSettingService(pool);
     }
 
     /**
@@ -88,8 +91,8 @@ public final class Wiring {
         new TokenRoutes(shared.tokens()).mount(router);
         new ObservationRoutes(catalog, new ObservationService(reads)).mount(router);
         new CatalogRoutes(catalog).mount(router);
-        new AlertRoutes(pool).mount(router);
-        new RuleSettingRoutes(pool).mount(router);
+        new AlertRoutes(alerts).mount(router);
+        new RuleSettingRoutes(ruleSettings).mount(router);
         new TargetRoutes(pool, catalog, alerts).mount(router);
         new RankingRoutes(catalog, schemes, rankings, new RankingViews(reads)).mount(router);
 

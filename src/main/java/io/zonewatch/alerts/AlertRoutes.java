@@ -1,14 +1,9 @@
 package io.zonewatch.alerts;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
-import io.zonewatch.audit.AuditLog;
 import io.zonewatch.auth.Principal;
 import io.zonewatch.auth.Role;
 import io.zonewatch.http.ApiException;
@@ -28,10 +23,10 @@ public final class AlertRoutes {
     private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
     private static final Set<String> STATES = Set.of("open", "acknowledged", "resolved");
 
-    private final Pool pool;
+    private final AlertService alerts;
 
-    public AlertRoutes(Pool pool) {
-        this.pool = pool;
+    public AlertRoutes(AlertService alerts) {
+        this.alerts = alerts;
     }
 
     public void mount(Router router) {
@@ -71,31 +66,12 @@ public final class AlertRoutes {
                 throw ApiException.badRequest("bad_parameter", "limit 必须在 1 到 5000 之间", "limit must be between 1 and 5000");
             }
         }
-        return pool.preparedQuery(AlertSql.LIST).execute(Tuple.from(new Object[]{platform, rule, severity, state, indicator,
-                from.firstDay(), to.firstDay(), limit})).map(rows -> {
-            JsonArray out = new JsonArray();
-            rows.forEach(r -> out.add(toJson(r)));
-            return new JsonObject().put("alerts", out);
-        });
+        return alerts.list(new AlertService.AlertQuery(platform, rule, severity, state, indicator, from, to, limit))
+                .map(list -> new JsonObject().put("alerts", list));
     }
 
     private Future<JsonObject> acknowledge(RoutingContext ctx) {
-        long id = Http.idParam(ctx, "id");
-        Principal who = principal(ctx);
-        String comment = comment(ctx);
-        return pool.withTransaction(conn -> conn.preparedQuery(AlertSql.ONE).execute(Tuple.of(id)).compose(rows -> {
-            if (rows.size() == 0) throw ApiException.notFound("没有编号为 " + id + " 的预警", "no warning " + id);
-            Row a = rows.iterator().next();
-            if (!who.maySee(a.getString("platform_code"))) throw ApiException.forbidden();
-            if ("resolved".equals(a.getString("state"))) {
-                throw ApiException.conflict("alert_resolved", "预警已解除，无需确认", "the warning is resolved already");
-            }
-            return conn.preparedQuery(AlertSql.ACK).execute(Tuple.of(id, who.name(), comment))
-                    .compose(v -> AuditLog.record(conn, who, "alert.ack", "alert:" + id,
-                            comment == null ? null : new io.vertx.core.json.JsonObject().put("comment", comment)))
-                    .compose(v -> conn.preparedQuery(AlertSql.ONE).execute(Tuple.of(id)))
-                    .map(after -> toJson(after.iterator().next()));
-        }));
+        return alerts.acknowledge(principal(ctx), Http.idParam(ctx, "id"), comment(ctx));
     }
 
     /** The optional body of an acknowledgement: {"comment": "..."} (at most 500 characters), or nothing. */
@@ -126,28 +102,5 @@ public final class AlertRoutes {
         Period p = Period.parse(v);
         if (p == null) throw ApiException.badRequest("bad_period", name + " 期别 '" + v + "' 无效", name + ": invalid period '" + v + "'");
         return p;
-    }
-
-    static JsonObject toJson(Row r) {
-        return new JsonObject()
-                .put("id", r.getLong("id"))
-                .put("rule", r.getString("rule"))
-                .put("severity", r.getString("severity"))
-                .put("platform", r.getString("platform_code"))
-                .put("platformName", r.getString("platform_name"))
-                .put("indicator", r.getString("indicator_code").isEmpty() ? null : r.getString("indicator_code"))
-                .put("period", Period.of(r.getLocalDate("period")).toString())
-                .put("value", r.getDouble("value"))
-                .put("reference", r.getDouble("reference"))
-                .put("deviation", r.getDouble("deviation"))
-                .put("state", r.getString("state"))
-                .put("message", new JsonObject().put("zh", r.getString("message_zh")).put("en", r.getString("message_en")))
-                .put("details", r.getValue("details"))
-                .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
-                .put("updatedAt", r.getOffsetDateTime("updated_at").toInstant().toString())
-                .put("acknowledgedAt", r.getOffsetDateTime("acknowledged_at") == null ? null : r.getOffsetDateTime("acknowledged_at").toInstant().toString())
-                .put("acknowledgedBy", r.getString("acknowledged_by"))
-                .put("acknowledgedComment", r.getString("acknowledged_comment"))
-                .put("resolvedAt", r.getOffsetDateTime("resolved_at") == null ? null : r.getOffsetDateTime("resolved_at").toInstant().toString());
     }
 }

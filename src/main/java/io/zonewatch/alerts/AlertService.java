@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.zonewatch.catalog.Catalog;
+import io.zonewatch.errors.Problem;
 import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.catalog.Indicator;
 import io.zonewatch.catalog.Platform;
@@ -98,6 +99,65 @@ public final class AlertService {
             for (Row r : rows) s.put(r.getString("rule"), r.getString("indicator_code"), r.getBoolean("enabled"), (JsonObject) r.getValue("thresholds"));
             return s;
         });
+    }
+
+    /** A read of warnings: each filter null for any; periods inclusive; at most {@code limit} rows, newest change first. */
+    public record AlertQuery(String platform, String rule, String severity, String state, String indicator,
+                             Period from, Period to, int limit) {
+    }
+
+    /** The warnings a query selects, each as the API and the pages show it. */
+    public Future<io.vertx.core.json.JsonArray> list(AlertQuery q) {
+        return pool.preparedQuery(AlertSql.LIST).execute(Tuple.from(new Object[]{q.platform(), q.rule(), q.severity(), q.state(),
+                q.indicator(), q.from().firstDay(), q.to().firstDay(), q.limit()})).map(rows -> {
+            io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+            rows.forEach(r -> out.add(toJson(r)));
+            return out;
+        });
+    }
+
+    /**
+     * Acknowledges a warning with an optional comment (kept on the warning and in the audit trail). Only
+     * who may see its platform may; a resolved warning is refused.
+     */
+    public Future<JsonObject> acknowledge(io.zonewatch.auth.Principal who, long id, String comment) {
+        return pool.withTransaction(conn -> conn.preparedQuery(AlertSql.ONE).execute(Tuple.of(id)).compose(rows -> {
+            if (rows.size() == 0) throw Problem.notFound("没有编号为 " + id + " 的预警", "no warning " + id);
+            Row a = rows.iterator().next();
+            if (!who.maySee(a.getString("platform_code"))) throw Problem.forbidden();
+            if ("resolved".equals(a.getString("state"))) {
+                throw Problem.conflict("alert_resolved", "预警已解除，无需确认", "the warning is resolved already");
+            }
+            return conn.preparedQuery(AlertSql.ACK).execute(Tuple.of(id, who.name(), comment))
+                    .compose(v -> io.zonewatch.audit.AuditLog.record(conn, who, "alert.ack", "alert:" + id,
+                            comment == null ? null : new JsonObject().put("comment", comment)))
+                    .compose(v -> conn.preparedQuery(AlertSql.ONE).execute(Tuple.of(id)))
+                    .map(after -> toJson(after.iterator().next()));
+        }));
+    }
+
+    /** One warning as the API shows it. */
+    static JsonObject toJson(Row r) {
+        return new JsonObject()
+                .put("id", r.getLong("id"))
+                .put("rule", r.getString("rule"))
+                .put("severity", r.getString("severity"))
+                .put("platform", r.getString("platform_code"))
+                .put("platformName", r.getString("platform_name"))
+                .put("indicator", r.getString("indicator_code").isEmpty() ? null : r.getString("indicator_code"))
+                .put("period", Period.of(r.getLocalDate("period")).toString())
+                .put("value", r.getDouble("value"))
+                .put("reference", r.getDouble("reference"))
+                .put("deviation", r.getDouble("deviation"))
+                .put("state", r.getString("state"))
+                .put("message", new JsonObject().put("zh", r.getString("message_zh")).put("en", r.getString("message_en")))
+                .put("details", r.getValue("details"))
+                .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
+                .put("updatedAt", r.getOffsetDateTime("updated_at").toInstant().toString())
+                .put("acknowledgedAt", r.getOffsetDateTime("acknowledged_at") == null ? null : r.getOffsetDateTime("acknowledged_at").toInstant().toString())
+                .put("acknowledgedBy", r.getString("acknowledged_by"))
+                .put("acknowledgedComment", r.getString("acknowledged_comment"))
+                .put("resolvedAt", r.getOffsetDateTime("resolved_at") == null ? null : r.getOffsetDateTime("resolved_at").toInstant().toString());
     }
 
     /**

@@ -13,6 +13,15 @@ final class AlertSql {
     static final String LOCK_OUTBOX = AdvisoryLock.ALERT_OUTBOX.xact();
 
     static final String SETTINGS = "SELECT rule, indicator_code, enabled, thresholds FROM alert_rule_setting";
+    static final String RULE_SETTINGS = """
+            SELECT rule, indicator_code, enabled, thresholds, updated_at FROM alert_rule_setting ORDER BY rule, indicator_code
+            """;
+    static final String SAVE_RULE_SETTING = """
+            INSERT INTO alert_rule_setting (rule, indicator_code, enabled, thresholds, updated_at) VALUES ($1, $2, $3, $4, now())
+            ON CONFLICT (rule, indicator_code) DO UPDATE SET enabled = excluded.enabled, thresholds = excluded.thresholds,
+                                                             updated_at = now()
+            """;
+    static final String INDICATOR_EXISTS = "SELECT EXISTS (SELECT 1 FROM indicator WHERE code = $1)";
     static final String ANY_SETTING = "SELECT EXISTS (SELECT 1 FROM alert_rule_setting)";
     static final String INSERT_SETTING = """
             INSERT INTO alert_rule_setting (rule, indicator_code, enabled, thresholds) VALUES ($1, '', $2, $3)
