@@ -11,16 +11,11 @@ import io.zonewatch.auth.Principal;
  * through the caller's connection so that the entry commits or rolls back with the change itself.
  */
 public final class AuditLog {
-    private static final String INSERT = """
-            INSERT INTO audit_log (actor_token_id, actor, action, subject, details)
-            VALUES ($1, $2, $3, $4, $5)
-            """;
-
     private AuditLog() {
     }
 
     public static Future<Void> record(SqlClient client, Principal actor, String action, String subject, JsonObject details) {
-        return client.preparedQuery(INSERT)
+        return client.preparedQuery(AuditSql.INSERT)
                 .execute(Tuple.of(actor.tokenId(), actor.name(), action, subject, details == null ? new JsonObject() : details))
                 .mapEmpty();
     }

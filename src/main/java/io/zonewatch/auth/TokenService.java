@@ -181,7 +181,7 @@ public final class TokenService {
         return pool.withTransaction(conn -> conn.query(TokenSql.LOCK_BOOTSTRAP).execute().compose(locked -> {
             if (configured.isPresent()) {
                 byte[] hash = sha256(configured.get());
-                return conn.preparedQuery("SELECT revoked_at FROM api_token WHERE secret_sha256 = $1")
+                return conn.preparedQuery(TokenSql.REVOKED_AT)
                         .execute(Tuple.of(Buffer.buffer(hash))).compose(rows -> {
                             if (rows.size() > 0) {
                                 if (rows.iterator().next().getOffsetDateTime("revoked_at") != null) {

@@ -47,5 +47,6 @@ final class TokenSql {
     static final String PLATFORM_EXISTS = "SELECT 1 FROM platform WHERE code = $1";
 
     /** Serialises admin bootstrap and revocations across service instances. */
+    static final String REVOKED_AT = "SELECT revoked_at FROM api_token WHERE secret_sha256 = $1";
     static final String LOCK_BOOTSTRAP = AdvisoryLock.TOKEN_BOOTSTRAP.xact();
 }

@@ -22,26 +22,6 @@ import java.util.List;
  */
 public final class DemoLoader {
     private static final Logger LOG = LoggerFactory.getLogger(DemoLoader.class);
-    private static final String EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM platform) AND NOT EXISTS (SELECT 1 FROM feed) AS empty";
-    /**
-     * Demo targets for the last year (年度目标): the year before's annual value plus 6 % for the
-     * growth flows, 3 % less energy. What a bureau would set; enough for 序时进度 to have something to say.
-     */
-    private static final String TARGETS = """
-            WITH t AS (
-                SELECT platform_code, indicator_code, $1::int AS year,
-                       round(value * CASE WHEN indicator_code = 'energy_consumption' THEN 0.97 ELSE 1.06 END, 2) AS value
-                FROM observation_current
-                WHERE period = make_date($1 - 1, 10, 1)
-                  AND indicator_code IN ('fixed_asset_investment', 'industrial_output', 'industrial_value_added',
-                                         'operating_revenue', 'tax_revenue', 'energy_consumption')
-            ), v AS (
-                INSERT INTO target_version (platform_code, indicator_code, year, revision, value, submitted_by)
-                SELECT platform_code, indicator_code, year, 1, value, 'demo' FROM t
-            )
-            INSERT INTO target_current (platform_code, indicator_code, year, revision, value, recorded_at)
-            SELECT platform_code, indicator_code, year, 1, value, now() FROM t
-            """;
 
     /** The demo's history: year-end rankings of both default schemes, computed and published for these years. */
     static final List<String> SCHEMES = List.of("mu_benefit", "zone_development");
@@ -63,7 +43,7 @@ public final class DemoLoader {
 
     /** Resolves to true when the demo data was loaded, false when the database already had data. */
     public Future<Boolean> loadIfEmpty() {
-        return pool.query(EMPTY).execute().compose(rows -> {
+        return pool.query(DemoSql.EMPTY).execute().compose(rows -> {
             if (!rows.iterator().next().getBoolean("empty")) {
                 LOG.info("Database has data already: demo data not loaded");
                 return Future.succeededFuture(false);
@@ -91,7 +71,7 @@ public final class DemoLoader {
             chain = chain.map(v -> {
                 feedNanos[0] = System.nanoTime() - started;
                 return null;
-            }).compose(v -> pool.preparedQuery(TARGETS).execute(io.vertx.sqlclient.Tuple.of(DemoFiles.LAST_YEAR)))
+            }).compose(v -> pool.preparedQuery(DemoSql.TARGETS).execute(io.vertx.sqlclient.Tuple.of(DemoFiles.LAST_YEAR)))
                     // The warnings first, as after a bureau's real feeds: the runs' data-quality gate reads them.
                     .compose(v -> alerts.processPending());
             // As the bureau would have done each year: compute and publish the year-end rankings.

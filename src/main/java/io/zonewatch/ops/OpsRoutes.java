@@ -15,9 +15,6 @@ import io.zonewatch.config.Resources;
 
 /** Endpoints outside /api/v1: /health, /ready, /metrics, /openapi.yaml. */
 public final class OpsRoutes {
-    static final String READY_SQL = """
-            SELECT EXISTS (SELECT 1 FROM flyway_schema_history WHERE version = $1 AND success) AS migrated
-            """;
     private static final long READY_TIMEOUT_MS = 2_000;
 
     private final Vertx vertx;
@@ -44,7 +41,7 @@ public final class OpsRoutes {
         router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(liveness));
 
         HealthChecks readiness = HealthChecks.create(vertx);
-        readiness.register("database", READY_TIMEOUT_MS, promise -> pool.preparedQuery(READY_SQL)
+        readiness.register("database", READY_TIMEOUT_MS, promise -> pool.preparedQuery(OpsSql.READY)
                 .execute(Tuple.of(schemaVersion))
                 .onSuccess(rows -> {
                     boolean migrated = rows.iterator().next().getBoolean("migrated");
