@@ -9,7 +9,6 @@ import io.zonewatch.alerts.AlertRoutes;
 import io.zonewatch.alerts.AlertService;
 import io.zonewatch.alerts.RuleSettingRoutes;
 import io.zonewatch.alerts.RuleSettingService;
-import io.zonewatch.alerts.TargetRoutes;
 import io.zonewatch.auth.AuthHandler;
 import io.zonewatch.auth.TokenRoutes;
 import io.zonewatch.catalog.CatalogRepository;
@@ -27,6 +26,8 @@ import io.zonewatch.ranking.RankingRoutes;
 import io.zonewatch.ranking.RankingService;
 import io.zonewatch.ranking.RankingViews;
 import io.zonewatch.ranking.SchemeRepository;
+import io.zonewatch.targets.TargetRoutes;
+import io.zonewatch.targets.TargetService;
 
 /**
  * The composition root: every service is constructed here, once per pool it works on, and the HTTP
@@ -46,6 +47,7 @@ public final class Wiring {
     public final RankingService rankings;
     public final SchemeRepository schemes;
     public final RuleSettingService ruleSettings;
+    public final TargetService targets;
 
     /** The services on {@code pool}; {@code reads} (may be the pool) serves the ranking and observation reads. */
     public Wiring(Vertx vertx, Services shared, Pool pool, SqlClient reads) {
@@ -59,6 +61,7 @@ public final class Wiring {
         this.rankings = new RankingService(vertx, pool, shared.clock(), shared.config().rankingCompleteness());
         this.schemes = new SchemeRepository(pool);
         this.ruleSettings = new RuleSettingService(pool);
+        this.targets = new TargetService(vertx, pool, catalog, alerts);
     }
 
     /**
@@ -93,7 +96,7 @@ public final class Wiring {
         new CatalogRoutes(catalog).mount(router);
         new AlertRoutes(alerts).mount(router);
         new RuleSettingRoutes(ruleSettings).mount(router);
-        new TargetRoutes(pool, catalog, alerts).mount(router);
+        new TargetRoutes(targets).mount(router);
         new RankingRoutes(catalog, schemes, rankings, new RankingViews(reads)).mount(router);
 
         router.route().failureHandler(Failures::handle);

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/io/zonewatch");
     private static final Set<String> FEATURES = Set.of("alerts", "audit", "auth", "catalog", "demo", "events", "ingest",
-            "observations", "ops", "ranking", "reporting");
+            "observations", "ops", "ranking", "reporting", "targets");
 
     private static List<Path> sources(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {

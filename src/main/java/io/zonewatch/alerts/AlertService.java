@@ -101,6 +101,56 @@ public final class AlertService {
         });
     }
 
+    /**
+     * 序时进度 of each annual target of a platform's year (null: the latest year with targets) in each
+     * quarter with a value, by the warning rule's own arithmetic ({@link Rules#progress}) and thresholds
+     * (the rule switched off for an indicator: no severity). Resolves to the API's shape.
+     */
+    public Future<JsonObject> progress(String code, Integer year) {
+        return pool.withConnection(conn -> conn.query(AlertSql.SETTINGS).execute()
+                .compose(settingRows -> CatalogRepository.loadWith(conn)
+                        .compose(catalog -> conn.preparedQuery(AlertSql.PROGRESS).execute(Tuple.of(code, year)).map(rows -> {
+                            RuleSettings settings = new RuleSettings();
+                            for (Row r : settingRows) {
+                                settings.put(r.getString("rule"), r.getString("indicator_code"), r.getBoolean("enabled"),
+                                        (JsonObject) r.getValue("thresholds"));
+                            }
+                            return progressJson(code, year, settings, catalog, rows);
+                        }))));
+    }
+
+    private static JsonObject progressJson(String code, Integer requested, RuleSettings settings, Catalog catalog,
+                                           io.vertx.sqlclient.RowSet<Row> rows) {
+        Map<String, JsonObject> byIndicator = new java.util.LinkedHashMap<>();
+        Integer year = requested;
+        for (Row r : rows) {
+            if (!r.getBoolean("known")) throw Problem.notFound("未知平台 '" + code + "'", "unknown platform '" + code + "'");
+            year = r.getInteger("year");
+            Indicator ind = r.getString("indicator_code") == null ? null : catalog.indicator(r.getString("indicator_code"));
+            if (ind == null) continue;
+            double target = r.getDouble("target");
+            boolean enabled = settings.enabled(RuleSettings.TARGET_PROGRESS, ind.code());
+            JsonObject entry = byIndicator.computeIfAbsent(ind.code(), k -> new JsonObject()
+                    .put("indicator", ind.code()).put("unit", ind.unit()).put("kind", ind.kind().code())
+                    .put("better", ind.better().code()).put("target", target).put("targetRevision", r.getInteger("revision"))
+                    .put("ruleEnabled", enabled)
+                    .put("warning", settings.number(RuleSettings.TARGET_PROGRESS, ind.code(), "warning", 10))
+                    .put("critical", settings.number(RuleSettings.TARGET_PROGRESS, ind.code(), "critical", 30))
+                    .put("quarters", new io.vertx.core.json.JsonArray()));
+            if (r.getLocalDate("period") == null) continue;
+            io.zonewatch.observations.Period p = io.zonewatch.observations.Period.of(r.getLocalDate("period"));
+            double actual = r.getDouble("actual");
+            Rules.Progress g = Rules.progress(settings, ind, p, actual, target);
+            entry.getJsonArray("quarters").add(new JsonObject().put("period", p.toString()).put("quarter", p.quarter())
+                    .put("actual", actual)
+                    .put("progressPct", g == null ? null : g.progressPct())
+                    .put("expectedPct", g == null ? null : g.expectedPct())
+                    .put("lag", g == null ? null : g.lag())
+                    .put("severity", g == null || !enabled ? null : g.severity()));
+        }
+        return new JsonObject().put("platform", code).put("year", year).put("indicators", new io.vertx.core.json.JsonArray(new ArrayList<>(byIndicator.values())));
+    }
+
     /** A read of warnings: each filter null for any; periods inclusive; at most {@code limit} rows, newest change first. */
     public record AlertQuery(String platform, String rule, String severity, String state, String indicator,
                              Period from, Period to, int limit) {
