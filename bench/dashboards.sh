@@ -80,8 +80,8 @@ stop_all() {
 # and the dashboards' per-quarter summaries (io.zonewatch.reporting.ReportingWorker).
 pending() {
     local summaries=0   # a schema before V8 has no summaries
-    [ "$(psql -c "SELECT to_regclass('reporting_refreshed_feed') IS NOT NULL")" = t ] && summaries="(SELECT count(*) FROM feed f
-        WHERE f.status <> 'rejected' AND NOT EXISTS (SELECT 1 FROM reporting_refreshed_feed r WHERE r.feed_id = f.id))"
+    [ "$(psql -c "SELECT to_regclass('summaries.refreshed_feed') IS NOT NULL")" = t ] && summaries="(SELECT count(*) FROM feed f
+        WHERE f.status <> 'rejected' AND NOT EXISTS (SELECT 1 FROM summaries.refreshed_feed r WHERE r.feed_id = f.id))"
     psql -c "SELECT (SELECT count(*) FROM feed WHERE status <> 'rejected' AND alerts_evaluated_at IS NULL)
                   + (SELECT count(*) FROM ranking_run WHERE published_at IS NOT NULL AND alerts_evaluated_at IS NULL) + $summaries"
 }

@@ -2,7 +2,7 @@ package io.zonewatch.reporting;
 
 import io.zonewatch.db.AdvisoryLock;
 
-/** The statements that keep the dashboards' per-quarter summaries (sql/V8__reporting_summaries.sql). */
+/** The statements that keep the dashboards' per-quarter summaries (tables in the schema summaries, sql/V8 and V17; read by the views of sql/R__reporting_views.sql). */
 final class ReportingSql {
     private ReportingSql() {
     }
@@ -30,7 +30,7 @@ final class ReportingSql {
     static final String PENDING_FEEDS = """
             SELECT f.id FROM feed f
             WHERE f.status <> 'rejected'
-              AND NOT EXISTS (SELECT 1 FROM reporting_refreshed_feed r WHERE r.feed_id = f.id)
+              AND NOT EXISTS (SELECT 1 FROM summaries.refreshed_feed r WHERE r.feed_id = f.id)
             ORDER BY f.id
             LIMIT 1000
             """;
@@ -38,7 +38,7 @@ final class ReportingSql {
     /** The quarters those feeds wrote (new keys and revisions; an unchanged value writes no version). */
     static final String FEED_PERIODS = "SELECT DISTINCT period FROM observation_version WHERE feed_id = ANY($1::bigint[])";
     static final String MARK_FEEDS = """
-            INSERT INTO reporting_refreshed_feed (feed_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING
+            INSERT INTO summaries.refreshed_feed (feed_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING
             """;
     /** First and last quarter with values: the range a full refresh covers. */
     static final String PERIOD_RANGE = "SELECT min(period) AS first, max(period) AS last FROM observation_current";
@@ -52,8 +52,8 @@ final class ReportingSql {
      */
     static final String ANALYZE_VALUES = "ANALYZE observation_current";
 
-    static final String DELETE_INDICATOR_QUARTERS = "DELETE FROM reporting_indicator_quarter WHERE period = ANY($1::date[])";
-    static final String DELETE_YOY_FALLS = "DELETE FROM reporting_indicator_yoy_fall WHERE period = ANY($1::date[])";
+    static final String DELETE_INDICATOR_QUARTERS = "DELETE FROM summaries.indicator_quarter WHERE period = ANY($1::date[])";
+    static final String DELETE_YOY_FALLS = "DELETE FROM summaries.indicator_yoy_fall WHERE period = ANY($1::date[])";
     /**
      * The distributions of the given quarters ($1), from reporting.indicator_values exactly as a panel would
      * compute them: percentiles of the values across platforms, overall and per platform type, and of the
@@ -74,7 +74,7 @@ final class ReportingSql {
                 LEFT JOIN prev p ON p.platform_code = c.platform_code AND p.indicator_code = c.indicator_code
                                 AND p.period = (c.period - INTERVAL '1 year')::date
             ), falls AS (
-                INSERT INTO reporting_indicator_yoy_fall (indicator_code, period, position, platform_code, value, previous)
+                INSERT INTO summaries.indicator_yoy_fall (indicator_code, period, position, platform_code, value, previous)
                 SELECT indicator_code, period, position, platform_code, value, previous
                 FROM (SELECT indicator_code, period, platform_code, value, previous,
                              row_number() OVER (PARTITION BY indicator_code, period ORDER BY value / previous, platform_name) AS position
@@ -89,7 +89,7 @@ final class ReportingSql {
                 FROM joined
                 GROUP BY GROUPING SETS ((indicator_code, period), (indicator_code, period, platform_type))
             )
-            INSERT INTO reporting_indicator_quarter (indicator_code, period, platform_type, platforms, p10, p25, p50, p75, p90,
+            INSERT INTO summaries.indicator_quarter (indicator_code, period, platform_type, platforms, p10, p25, p50, p75, p90,
                                                      yoy_platforms, yoy_p25, yoy_p50, yoy_p75)
             SELECT indicator_code, period, platform_type, platforms, p[1], p[2], p[3], p[4], p[5],
                    yoy_platforms, y[1], y[2], y[3]
@@ -98,7 +98,7 @@ final class ReportingSql {
 
     /** Completeness of the given quarters: of the platforms expected to report (V16's expected_reporters), those that did. */
     static final String UPSERT_COMPLETENESS = """
-            INSERT INTO reporting_completeness (period, expected, reported)
+            INSERT INTO summaries.completeness (period, expected, reported)
             SELECT q.period, x.expected, x.reported
             FROM unnest($1::date[]) AS q(period)
             CROSS JOIN LATERAL (

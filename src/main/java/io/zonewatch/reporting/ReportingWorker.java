@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Keeps the dashboards' per-quarter summaries (sql/V8__reporting_summaries.sql) in step with the data,
+ * Keeps the dashboards' per-quarter summaries (tables in the schema summaries, sql/V8 and V17; read by the views of sql/R__reporting_views.sql) in step with the data,
  * off the request path: after every stored feed (the event the feed service publishes once the feed has
  * committed), periodically (feeds another instance stored, a crash between a commit and its refresh,
  * catalog changes), and on request ({@link #REFRESH}, answered when a round that started after the

@@ -88,7 +88,7 @@ class ReportingSummariesTest {
         assertEquals(0, service.scalar("SELECT count(*) FROM reporting.indicator_distribution"), "nothing before a refresh");
         JsonObject round = refresh(service);
         assertTrue(round.getBoolean("full"), "the first round covers every quarter: " + round);
-        assertEquals(1, service.scalar("SELECT count(*) FROM reporting_refreshed_feed"));
+        assertEquals(1, service.scalar("SELECT count(*) FROM summaries.refreshed_feed"));
         assertAgree();
         assertTrue(service.scalar("SELECT count(*) FROM reporting.indicator_distribution WHERE indicator_code = 'value_added_growth'") > 0,
                 "growth indicators are summarised too");
@@ -151,7 +151,7 @@ class ReportingSummariesTest {
         service = TestService.startOn(service.db, Map.of(Config.ALERT_SWEEP_S, "3600"), java.time.Clock.systemUTC());
         assertEquals(201, service.api.feed(ADMIN, "platform_code,indicator_code,period,value\nS04,tax_revenue,2026Q1,55\n", null).status());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (service.scalar("SELECT count(*) FROM feed f WHERE NOT EXISTS (SELECT 1 FROM reporting_refreshed_feed r WHERE r.feed_id = f.id)") > 0) {
+        while (service.scalar("SELECT count(*) FROM feed f WHERE NOT EXISTS (SELECT 1 FROM summaries.refreshed_feed r WHERE r.feed_id = f.id)") > 0) {
             assertTrue(System.nanoTime() < deadline, "the feed was summarised within a minute");
             Thread.sleep(200);
         }

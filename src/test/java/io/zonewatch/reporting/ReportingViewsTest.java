@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.zonewatch.testing.TestService.ADMIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The reporting views' numbers on small hand-made cases. */
 class ReportingViewsTest {
@@ -42,6 +43,32 @@ class ReportingViewsTest {
         // A quarter nobody reported for is listed too: 2025Q2, where C6 is expected as well.
         assertEquals("5|0", service.text("SELECT expected || '|' || reported FROM reporting.submission_completeness WHERE period = '2025-04-01'"));
         assertEquals("2025-04-25", service.text("SELECT deadline::text FROM reporting.submission_completeness WHERE period = '2025-01-01'"));
+    }
+
+    /**
+     * Each reporting view's current definition is in R__reporting_views.sql, once; the database holds
+     * exactly those views; no versioned migration from V17 on defines a view (they change tables).
+     */
+    @Test
+    void everyReportingViewIsDefinedInTheRepeatableMigrationOnly() throws java.io.IOException {
+        String repeatable = java.nio.file.Files.readString(java.nio.file.Path.of("sql/R__reporting_views.sql"));
+        java.util.List<String> defined = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^CREATE VIEW reporting\\.(\\w+) AS").matcher(repeatable);
+        while (m.find()) defined.add(m.group(1));
+        assertEquals(new java.util.TreeSet<>(defined).size(), defined.size(), "each view once: " + defined);
+        assertEquals(String.join(",", new java.util.TreeSet<>(defined)), service.text("SELECT string_agg(c.relname, ',' ORDER BY c.relname)"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'reporting' AND c.relkind = 'v'"));
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("sql"))) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.util.regex.Matcher v = java.util.regex.Pattern.compile("^V(\\d+)__").matcher(f.getFileName().toString());
+                if (v.find() && Integer.parseInt(v.group(1)) >= 17) {
+                    assertFalse(java.util.regex.Pattern.compile("CREATE\\s+(OR\\s+REPLACE\\s+)?VIEW").matcher(java.nio.file.Files.readString(f)).find(),
+                            f + " defines a view: put it in R__reporting_views.sql");
+                }
+            }
+        }
+        assertEquals("0", service.text("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = 'public' AND c.relname LIKE 'reporting\\_%'"), "the summary tables are in the schema summaries");
     }
 
     @Test
