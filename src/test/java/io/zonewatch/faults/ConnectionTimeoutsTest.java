@@ -3,6 +3,7 @@ package io.zonewatch.faults;
 import io.zonewatch.db.AdvisoryLock;
 import io.zonewatch.config.Config;
 import io.zonewatch.testing.Api;
+import io.zonewatch.testing.Await;
 import io.zonewatch.testing.TestDatabase;
 import io.zonewatch.testing.TestService;
 import org.junit.jupiter.api.AfterAll;
@@ -17,11 +18,11 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 import static io.zonewatch.testing.TestService.ADMIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConnectionTimeoutsTest {
     private static final long MIB = 1 << 20;
+    /** Waits here give up after 15 s: the timeouts under test are 1 and 4 s. */
+    private static final Duration WAIT = Duration.ofSeconds(15);
     private static TestService service;
     private static Api api;
 
@@ -71,14 +74,6 @@ class ConnectionTimeoutsTest {
             // closed under us: also closed
         }
         return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-            Thread.onSpinWait();
-        }
     }
 
     private static double feedMemoryInUse() {
@@ -125,7 +120,7 @@ class ConnectionTimeoutsTest {
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // The chunked upload holds the whole feed memory (its size is unknown): another feed is refused meanwhile.
-            await(() -> feedMemoryInUse() == MIB, "the stalled upload holds the feed memory");
+            Await.until(() -> feedMemoryInUse() == MIB, "the stalled upload holds the feed memory", WAIT);
             Api.Response busy = api.feed(ADMIN, "platform_code,indicator_code,period,value\nTO,employees,2024Q1,1\n", null);
             assertEquals(503, busy.status(), busy.toString());
             assertEquals("feeds_busy", busy.json().getString("error"));
@@ -134,7 +129,7 @@ class ConnectionTimeoutsTest {
             assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
             assertTrue(answer.contains("\"error\":\"request_timeout\""), answer);
         }
-        await(() -> feedMemoryInUse() == 0, "the feed memory is given back");
+        Await.until(() -> feedMemoryInUse() == 0, "the feed memory is given back", WAIT);
         Api.Response next = api.feed(ADMIN, "platform_code,indicator_code,period,value\nTO,employees,2024Q1,1\n", null);
         assertEquals(201, next.status(), next.toString());
     }
@@ -174,10 +169,10 @@ class ConnectionTimeoutsTest {
             s.execute("SELECT pg_advisory_xact_lock(" + AdvisoryLock.FEED_KEYS.classId() + ", b) FROM generate_series(0, 63) AS b");
             feed = CompletableFuture.supplyAsync(() -> new Api(service.zoneWatch.port())
                     .feed(ADMIN, "platform_code,indicator_code,period,value\nTO,employees,2024Q2,2\n", null));
-            await(() -> service.scalar("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) == 1,
-                    "the feed waits inside its transaction");
+            Await.until(() -> service.scalar("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) == 1,
+                    "the feed waits inside its transaction", WAIT);
             long until = System.nanoTime() + 3_000_000_000L;
-            await(() -> System.nanoTime() > until || feed.isDone(), "three idle timeouts have passed");
+            Await.until(() -> System.nanoTime() > until || feed.isDone(), "three idle timeouts have passed", WAIT);
             gate.rollback();
         }
         Api.Response r = feed.get();

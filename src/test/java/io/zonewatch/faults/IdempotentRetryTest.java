@@ -4,6 +4,7 @@ import io.zonewatch.db.AdvisoryLock;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.config.Config;
 import io.zonewatch.testing.Api;
+import io.zonewatch.testing.Await;
 import io.zonewatch.testing.TestDatabase;
 import io.zonewatch.testing.TestService;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +18,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 import static io.zonewatch.testing.TestService.ADMIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,14 +82,6 @@ class IdempotentRetryTest {
 
     private static long scalar(String sql) {
         return service.scalar(sql);
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-            Thread.onSpinWait();
-        }
     }
 
     /** Requests waiting (not granted) for an advisory lock of the given class. */
@@ -203,14 +195,14 @@ class IdempotentRetryTest {
         CompletableFuture<Api.Response> otherContent;
         try (Connection gate = holdAllKeyBuckets()) {
             Socket abandoned = sendAndAbandonLater(csv, "in-flight-1");
-            await("the first feed waits for a key bucket inside its transaction", () -> waitingFor(LOCK_KEYS) == 1);
+            Await.until(() -> waitingFor(LOCK_KEYS) == 1, "the first feed waits for a key bucket inside its transaction");
             abandoned.close();   // the client times out and gives up
 
             retry = CompletableFuture.supplyAsync(() -> post(csv, "in-flight-1"));
             otherContent = CompletableFuture.supplyAsync(() -> post(bigFeed(20_000), "in-flight-1"));
             // The retry validates its copy, then queues behind the first on the content lock; the other
             // content takes its own content lock and queues on the key's lock.
-            await("both retries wait for the first", () -> waitingFor(LOCK_CONTENT) == 1 && waitingFor(LOCK_IDEMPOTENCY) == 1);
+            Await.until(() -> waitingFor(LOCK_CONTENT) == 1 && waitingFor(LOCK_IDEMPOTENCY) == 1, "both retries wait for the first");
             assertFalse(retry.isDone() || otherContent.isDone(), "nobody answered before the first committed");
             assertEquals(0, scalar("SELECT count(*) FROM feed WHERE idempotency_key = 'in-flight-1'"), "nothing visible yet");
             gate.rollback();   // let the first feed write
@@ -257,10 +249,10 @@ class IdempotentRetryTest {
                 s.execute("LOCK TABLE platform IN ACCESS EXCLUSIVE MODE");
             }
             Socket abandoned = sendAndAbandonLater(csv, "validating-1");
-            await("the first feed has passed its replay check", () -> waitingForPlatformTable() == 1);
+            Await.until(() -> waitingForPlatformTable() == 1, "the first feed has passed its replay check");
             abandoned.close();
             CompletableFuture<Api.Response> pending = CompletableFuture.supplyAsync(() -> post(csv, "validating-1"));
-            await("the retry has passed its replay check too", () -> waitingForPlatformTable() == 2);
+            Await.until(() -> waitingForPlatformTable() == 2, "the retry has passed its replay check too");
             gate.rollback();
             retry = pending.get();
         }

@@ -2,6 +2,7 @@ package io.zonewatch.faults;
 
 import io.zonewatch.db.AdvisoryLock;
 import io.zonewatch.testing.Api;
+import io.zonewatch.testing.Await;
 import io.zonewatch.testing.Ports;
 import io.zonewatch.testing.ServiceProcess;
 import io.zonewatch.testing.TestDatabase;
@@ -228,7 +229,7 @@ class KillDuringFeedTest {
             loop.start();
             loops.add(loop);
         }
-        await(() -> outcomes.size() >= 200, "the readers are running");
+        Await.until(() -> outcomes.size() >= 200, "the readers are running");
 
         List<CompletableFuture<Api.Response>> feeds = new ArrayList<>();
         Api.Response[] lateFeed = {null};
@@ -246,14 +247,14 @@ class KillDuringFeedTest {
             }
             // The reads share pipelined connections (db/Pools): one waits on the lock in PostgreSQL, the
             // others queue behind it on the same connection, counted in flight by the service's read pools.
-            await(() -> waiting(db, "advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) == 3
+            Await.until(() -> waiting(db, "advisory' AND classid = " + AdvisoryLock.FEED_KEYS.classId()) == 3
                     && waiting(db, "relation' AND relation = 'observation_current'::regclass") >= 1
                     && readsInFlight(api) >= 4, "three feeds and four reads in flight");
 
             t0 = System.nanoTime();
             service.destroy();   // SIGTERM
             // The server stops accepting: a new client is refused (the gate still holds the requests in flight).
-            await(() -> {
+            Await.until(() -> {
                 try {
                     new Api(port).probe("/health", java.time.Duration.ofSeconds(1));
                     return false;
@@ -328,14 +329,6 @@ class KillDuringFeedTest {
             return scalar(db, "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = '" + lockCondition);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-            Thread.onSpinWait();
         }
     }
 }
