@@ -7,10 +7,7 @@ import io.zonewatch.testing.TestDatabase;
 import io.zonewatch.testing.TestService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Runs computed from ingested feeds, checked against hand-computed scores. The scheme test_flat is
  * benchmark_ratio with tax_per_mu (w 60, b 10) and rd_intensity (w 40, b 2), so
- * score = 60·tpm/10 + 40·rd/2.
+ * score = 60·tpm/10 + 40·rd/2. The tests read the runs computed at the start (2023 forced and published,
+ * 2024 not published); a test that publishes, revises or saves a scheme does so in a year or scheme of its own.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RankingApiTest {
     private static final String HEADER = "platform_code,indicator_code,period,value\n";
     private static TestService service;
@@ -39,6 +36,9 @@ class RankingApiTest {
     private static String bureau;
     private static String leader;
     private static String r1Token;
+    private static JsonObject forced2023;
+    private static long run2023;
+    private static JsonObject computed2024;
     private static long run2024;
 
     private static JsonObject scheme() {
@@ -61,6 +61,14 @@ class RankingApiTest {
                 + platform + ",rd_expenditure," + period + "," + rd + "\n" + platform + ",operating_revenue," + period + "," + revenue + "\n";
     }
 
+    /** The 2024 year-end values: R1..R5 in 2024Q4, RL with tax and land only, RC (closed mid-2024) in 2024Q2. */
+    private static String year2024() {
+        return rows("R1", "2024Q4", 1200, 100, 30, 1000) + rows("R2", "2024Q4", 800, 100, 25, 1000)
+                + rows("R3", "2024Q4", 1000, 50, 10, 1000) + rows("R4", "2024Q4", 500, 100, 40, 1000)
+                + rows("R5", "2024Q4", 900, 100, 20, 1000) + "RL,tax_revenue,2024Q4,100\nRL,land_area,2024Q4,10\n"
+                + rows("RC", "2024Q2", 100, 10, 1, 100);
+    }
+
     @BeforeAll
     static void start() {
         service = TestService.start();
@@ -78,15 +86,23 @@ class RankingApiTest {
         leader = service.token("leader", null);
         r1Token = service.token("platform", "R1");
         assertEquals(201, api.put("/api/v1/schemes/test_flat", ADMIN, scheme()).status());
-        String y2024 = rows("R1", "2024Q4", 1200, 100, 30, 1000) + rows("R2", "2024Q4", 800, 100, 25, 1000)
-                + rows("R3", "2024Q4", 1000, 50, 10, 1000) + rows("R4", "2024Q4", 500, 100, 40, 1000)
-                + rows("R5", "2024Q4", 900, 100, 20, 1000) + "RL,tax_revenue,2024Q4,100\nRL,land_area,2024Q4,10\n"
-                + rows("RC", "2024Q2", 100, 10, 1, 100);
+        String y2024 = year2024();
         // 2023: the same, except R4 earns 2000 (tpm 20: score 200, first place).
         String y2023 = y2024.replace("2024Q4", "2023Q4").replace("R4,tax_revenue,2023Q4,500.0", "R4,tax_revenue,2023Q4,2000.0")
                 .replace(rows("RC", "2024Q2", 100, 10, 1, 100), "");
         assertEquals(201, api.feed(bureau, HEADER + y2023, null).status());
         assertEquals(201, api.feed(bureau, HEADER + y2024, null).status());
+
+        // The runs the tests read: 2023 with force (RC reported nothing) and published, 2024 not published.
+        Api.Response forced = api.post("/api/v1/rankings/2023/runs?scheme=test_flat&force=true", bureau, null, new byte[0]);
+        assertEquals(201, forced.status(), forced.toString());
+        forced2023 = forced.json();
+        run2023 = forced2023.getLong("runId");
+        assertEquals(200, api.post("/api/v1/rankings/2023/runs/" + run2023 + "/publish", ADMIN, null, new byte[0]).status());
+        Api.Response r = api.post("/api/v1/rankings/2024/runs?scheme=test_flat", bureau, null, new byte[0]);
+        assertEquals(201, r.status(), r.toString());
+        computed2024 = r.json();
+        run2024 = computed2024.getLong("runId");
     }
 
     @AfterAll
@@ -100,7 +116,6 @@ class RankingApiTest {
     }
 
     @Test
-    @Order(1)
     void aYearEndRunMatchesHandComputedScores() {
         // RC (closed mid-2024) was active all of 2023 and reported nothing for it: 6 of 7 is under 95 %.
         Api.Response refused = api.post("/api/v1/rankings/2023/runs?scheme=test_flat", bureau, null, new byte[0]);
@@ -108,18 +123,14 @@ class RankingApiTest {
         assertEquals("incomplete_period", refused.json().getString("error"));
         assertEquals(6.0 / 7, refused.json().getDouble("reportingShare"), 1e-12);
         assertEquals(new JsonArray().add("RC"), refused.json().getJsonArray("missing"));
-        Api.Response y2023 = api.post("/api/v1/rankings/2023/runs?scheme=test_flat&force=true", bureau, null, new byte[0]);
-        assertEquals(201, y2023.status(), y2023.toString());
-        assertTrue(y2023.json().getBoolean("incomplete"), "a forced run says it is incomplete");
-        assertEquals(6.0 / 7, y2023.json().getJsonObject("dataQuality").getDouble("reportingShare"), 1e-12);
-        assertTrue(y2023.json().getJsonArray("warnings").contains("incomplete: 6 of 7 platforms reported (85.7 %), computed with force"),
-                y2023.json().getJsonArray("warnings").encode());
-        assertEquals(200, api.post("/api/v1/rankings/2023/runs/" + y2023.json().getLong("runId") + "/publish", ADMIN, null, new byte[0]).status());
+        // The same with force (computed at the start, and published there).
+        assertTrue(forced2023.getBoolean("incomplete"), "a forced run says it is incomplete");
+        assertEquals(6.0 / 7, forced2023.getJsonObject("dataQuality").getDouble("reportingShare"), 1e-12);
+        assertTrue(forced2023.getJsonArray("warnings").contains("incomplete: 6 of 7 platforms reported (85.7 %), computed with force"),
+                forced2023.getJsonArray("warnings").encode());
 
-        Api.Response r = api.post("/api/v1/rankings/2024/runs?scheme=test_flat", bureau, null, new byte[0]);
-        assertEquals(201, r.status(), r.toString());
-        JsonObject run = r.json();
-        run2024 = run.getLong("runId");
+        // 2024 as computed at the start.
+        JsonObject run = computed2024;
         assertEquals("test_flat", run.getString("scheme"));
         assertEquals(1, run.getInteger("schemeVersion"));
         assertFalse(run.getBoolean("published"));
@@ -150,7 +161,6 @@ class RankingApiTest {
     }
 
     @Test
-    @Order(2)
     void aPlatformSeesWhyItStandsWhereItStands() {
         // 2024's run is not published yet: the bureau and leaders see it, the platform itself does not.
         assertEquals(404, api.get("/api/v1/me/ranking?scheme=test_flat&year=2024", r1Token).status());
@@ -216,7 +226,6 @@ class RankingApiTest {
     }
 
     @Test
-    @Order(3)
     void accessRules() {
         assertEquals(403, api.get("/api/v1/platforms/R2/ranking?scheme=test_flat", r1Token).status());
         assertEquals(403, api.get("/api/v1/me/ranking", leader).status(), "only platform tokens have a ranking of their own");
@@ -231,42 +240,58 @@ class RankingApiTest {
     }
 
     @Test
-    @Order(4)
     void revisionsMakeANewRunAndThePublishedOneStays() {
-        assertEquals(200, api.post("/api/v1/rankings/2024/runs/" + run2024 + "/publish", ADMIN, null, new byte[0]).status());
-        assertEquals(201, api.feed(bureau, HEADER + "R5,tax_revenue,2024Q4,2000\n", null).status());   // R5: 60·20/10 + 40 = 160
-        JsonObject official = api.get("/api/v1/rankings/2024?scheme=test_flat", leader).json();
-        assertEquals(run2024, official.getLong("runId"));
+        // A year and a scheme of this test's own, so that the publication and the revision change no other
+        // test's run: test_flat with benchmarks for 2022 too, and 2022's values copied from 2024, RC (open in
+        // 2022) reporting in Q4 as well (score 60·10/10 + 40·1/2 = 80, last of six).
+        JsonObject revised = scheme();
+        for (Object i : revised.getJsonArray("dimensions").getJsonObject(0).getJsonArray("indicators")) {
+            JsonObject benchmarks = ((JsonObject) i).getJsonObject("benchmarks");
+            benchmarks.put("2022", benchmarks.getValue("2024"));
+        }
+        assertEquals(201, api.put("/api/v1/schemes/test_revised", ADMIN, revised).status());
+        String y2022 = year2024().replace(rows("RC", "2024Q2", 100, 10, 1, 100), rows("RC", "2024Q4", 100, 10, 1, 100))
+                .replace("2024Q4", "2022Q4");
+        assertEquals(201, api.feed(bureau, HEADER + y2022, null).status());
+        Api.Response first = api.post("/api/v1/rankings/2022/runs?scheme=test_revised", bureau, null, new byte[0]);
+        assertEquals(201, first.status(), first.toString());
+        long run2022 = first.json().getLong("runId");
+        assertEquals(80, byPlatform(first.json()).get("RC").getDouble("score"), 1e-9);
+        assertEquals(6, byPlatform(first.json()).get("RC").getInteger("rank"));
+
+        assertEquals(200, api.post("/api/v1/rankings/2022/runs/" + run2022 + "/publish", ADMIN, null, new byte[0]).status());
+        assertEquals(201, api.feed(bureau, HEADER + "R5,tax_revenue,2022Q4,2000\n", null).status());   // R5: 60·20/10 + 40 = 160
+        JsonObject official = api.get("/api/v1/rankings/2022?scheme=test_revised", leader).json();
+        assertEquals(run2022, official.getLong("runId"));
         assertTrue(official.getBoolean("published"));
         assertEquals(5, byPlatform(official).get("R5").getInteger("rank"), "no silent change");
 
-        JsonObject rerun = api.post("/api/v1/rankings/2024/runs?scheme=test_flat", bureau, null, new byte[0]).json();
+        JsonObject rerun = api.post("/api/v1/rankings/2022/runs?scheme=test_revised", bureau, null, new byte[0]).json();
         assertEquals(1, byPlatform(rerun).get("R5").getInteger("rank"));
-        assertEquals(run2024, api.get("/api/v1/rankings/2024?scheme=test_flat", leader).json().getLong("runId"),
+        assertEquals(run2022, api.get("/api/v1/rankings/2022?scheme=test_revised", leader).json().getLong("runId"),
                 "the table shows the published run until another is published");
-        JsonArray runs = api.get("/api/v1/rankings/2024/runs?scheme=test_flat", leader).json().getJsonArray("runs");
+        JsonArray runs = api.get("/api/v1/rankings/2022/runs?scheme=test_revised", leader).json().getJsonArray("runs");
         assertEquals(2, runs.size());
         assertEquals(rerun.getLong("runId"), runs.getJsonObject(0).getLong("runId"));
-        assertEquals(5, byPlatform(api.get("/api/v1/rankings/2024/runs/" + run2024, leader).json()).get("R5").getInteger("rank"));
+        assertEquals(5, byPlatform(api.get("/api/v1/rankings/2022/runs/" + run2022, leader).json()).get("R5").getInteger("rank"));
     }
 
     @Test
-    @Order(5)
     void storedRunsCannotBeAltered() throws SQLException {
+        // 2023's run, published at the start
         try (Connection c = TestDatabase.connect(service.db); Statement s = c.createStatement()) {
-            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_entry SET rank = 1 WHERE run_id = " + run2024));
-            assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM ranking_component WHERE run_id = " + run2024));
-            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_run SET year = 1999 WHERE id = " + run2024));
-            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_run SET published_at = NULL WHERE id = " + run2024),
+            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_entry SET rank = 1 WHERE run_id = " + run2023));
+            assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM ranking_component WHERE run_id = " + run2023));
+            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_run SET year = 1999 WHERE id = " + run2023));
+            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_run SET published_at = NULL WHERE id = " + run2023),
                     "a publication cannot be undone");
-            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_run SET published_at = '2001-01-01' WHERE id = " + run2024),
+            assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE ranking_run SET published_at = '2001-01-01' WHERE id = " + run2023),
                     "nor re-dated");
             assertThrows(SQLException.class, () -> s.execute("TRUNCATE ranking_component"));
         }
     }
 
     @Test
-    @Order(6)
     void provisionalRunsUseYearToDateValuesAndTheMeanAsBenchmark() {
         assertEquals(201, api.feed(bureau, HEADER + rows("R1", "2024Q2", 600, 100, 15, 1000) + rows("R2", "2024Q2", 400, 100, 10, 1000), null).status());
         // 3 of the 7 platforms of Q2 reported: refused without force, computed and marked incomplete with it.
@@ -291,7 +316,6 @@ class RankingApiTest {
     }
 
     @Test
-    @Order(7)
     void runsOfUnfinishedPeriodsAndBadParametersAreRefused() {
         Api.Response future = api.post("/api/v1/rankings/2099/runs?scheme=test_flat", bureau, null, new byte[0]);
         assertEquals(422, future.status());
@@ -303,34 +327,35 @@ class RankingApiTest {
     }
 
     @Test
-    @Order(8)
     void schemesAreValidatedAndVersioned() {
+        // A scheme of this test's own (a new version of test_flat would change the other tests' runs).
+        assertEquals(201, api.put("/api/v1/schemes/test_versioned", ADMIN, scheme()).status());
         JsonObject bad = scheme();
         JsonArray inds = bad.getJsonArray("dimensions").getJsonObject(0).getJsonArray("indicators");
         inds.add(new JsonObject().put("indicator", "gdp").put("weight", 1));
         inds.add(new JsonObject().put("indicator", "land_area").put("weight", 1));
         inds.getJsonObject(0).put("weight", 0);
         bad.put("classes", new JsonObject().put("mode", "percent").put("A", 0.5).put("B", 0.4).put("C", 0.95));
-        Api.Response r = api.put("/api/v1/schemes/test_flat", ADMIN, bad);
+        Api.Response r = api.put("/api/v1/schemes/test_versioned", ADMIN, bad);
         assertEquals(422, r.status(), r.toString());
         List<String> codes = r.json().getJsonArray("errors").stream().map(x -> ((JsonObject) x).getString("code")).toList();
         assertTrue(codes.containsAll(List.of("unknown_indicator", "no_direction", "bad_weight", "bad_classes")), codes.toString());
 
-        Api.Response same = api.put("/api/v1/schemes/test_flat", ADMIN, scheme());
+        Api.Response same = api.put("/api/v1/schemes/test_versioned", ADMIN, scheme());
         assertEquals(200, same.status());
         assertFalse(same.json().getBoolean("changed"));
         assertEquals(1, same.json().getInteger("version"));
         JsonObject changed = scheme();
         changed.getJsonArray("dimensions").getJsonObject(0).getJsonArray("indicators").getJsonObject(0).put("weight", 50);
-        Api.Response v2 = api.put("/api/v1/schemes/test_flat", ADMIN, changed);
+        Api.Response v2 = api.put("/api/v1/schemes/test_versioned", ADMIN, changed);
         assertEquals(201, v2.status());
         assertEquals(2, v2.json().getInteger("version"));
-        JsonObject read = api.get("/api/v1/schemes/test_flat?version=1", leader).json();
+        JsonObject read = api.get("/api/v1/schemes/test_versioned?version=1", leader).json();
         assertEquals(60, read.getJsonArray("dimensions").getJsonObject(0).getJsonArray("indicators").getJsonObject(0).getDouble("weight"), 0);
         assertEquals(2, read.getJsonArray("versions").size());
         List<String> defaults = api.get("/api/v1/schemes", leader).json().getJsonArray("schemes").stream()
                 .map(s -> ((JsonObject) s).getString("code")).toList();
-        assertTrue(defaults.containsAll(List.of("mu_benefit", "zone_development", "test_flat")));
-        assertEquals(2, service.scalar("SELECT count(*) FROM audit_log WHERE action = 'scheme.save' AND subject LIKE 'scheme:test_flat:%'"));
+        assertTrue(defaults.containsAll(List.of("mu_benefit", "zone_development", "test_flat", "test_versioned")));
+        assertEquals(2, service.scalar("SELECT count(*) FROM audit_log WHERE action = 'scheme.save' AND subject LIKE 'scheme:test_versioned:%'"));
     }
 }
