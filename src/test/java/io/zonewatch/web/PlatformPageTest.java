@@ -9,10 +9,7 @@ import io.zonewatch.testing.TestService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -48,9 +45,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * GET /api/v1/me/ranking answers for the same token.
  *
  * Needs the Debian packages chromium and chromium-driver (see {@link Browser}); without them the test is skipped, unless
- * ZONEWATCH_REQUIRE_BROWSER=true (CI), where it fails.
+ * ZONEWATCH_REQUIRE_BROWSER=true (CI), where it fails. Each test opens the page afresh, nothing stored in
+ * the browser, and pastes its token.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformPageTest {
     private static final int WIDTH = 390;
     private static final int HEIGHT = 844;
@@ -95,12 +92,11 @@ class PlatformPageTest {
         assumeTrue(Browser.available() && driver != null, Browser.MISSING);
     }
 
-    // ------------------------------------------------------------------ the tests, in order
+    // ------------------------------------------------------------------ the tests
 
     @Test
-    @Order(1)
     void showsTheRankingOfThePastedToken() {
-        driver.get(pageUrl);
+        openWithoutToken();
         assertEquals(WIDTH, ((Number) driver.executeScript("return window.innerWidth")).intValue(), "a phone-sized viewport");
         assertEquals("rgb(31, 95, 191)", driver.executeScript("return getComputedStyle(document.querySelector('.topbar')).backgroundColor"),
                 "the stylesheet is applied");
@@ -168,9 +164,10 @@ class PlatformPageTest {
     }
 
     @Test
-    @Order(2)
     void switchingSchemeAndYearShowsTheirRanking() {
         assertNotEquals(muRanking.getInteger("rank"), zoneRanking.getInteger("rank"), "precondition: the schemes rank the platform differently");
+        open(platformToken);
+        waitForResult("ready", "mu_benefit");
         new Select(byId("scheme-select")).selectByValue("zone_development");
         waitForResult("ready", "zone_development");
         assertEquals(String.valueOf(zoneRanking.getInteger("rank")), text("rank"));
@@ -199,8 +196,9 @@ class PlatformPageTest {
     }
 
     @Test
-    @Order(3)
     void theTokenIsKeptForTheSessionUnlessRememberedAndGoneWhenForgotten() {
+        open(platformToken);
+        waitForResult("ready", "mu_benefit");
         // Not ticked (the default): kept for this browser session only, never on the device.
         assertEquals(platformToken, driver.executeScript("return sessionStorage.getItem('zonewatch.platformToken')"));
         assertEquals(null, driver.executeScript("return localStorage.getItem('zonewatch.platformToken')"));
@@ -234,9 +232,8 @@ class PlatformPageTest {
     }
 
     @Test
-    @Order(4)
     void aLeaderTokenIsNotAPlatformToken() {
-        enterToken(platformToken);
+        open(platformToken);
         waitForResult("ready", "mu_benefit");
         String leader = service.token("leader", null);
         byId("change-token").click();
@@ -248,9 +245,8 @@ class PlatformPageTest {
     }
 
     @Test
-    @Order(5)
     void aWrongTokenIsInvalid() {
-        enterToken("zw_" + "x".repeat(43));
+        open("zw_" + "x".repeat(43));
         wait(ExpectedConditions.attributeToBe(By.id("error"), "data-status", "401"));
         WebElement error = byId("error");
         assertTrue(error.isDisplayed());
@@ -260,12 +256,11 @@ class PlatformPageTest {
     }
 
     @Test
-    @Order(6)
     void theLeaderIsFirstAndAnInactivePlatformIsNotRanked() {
         JsonArray entries = service.api.get("/api/v1/rankings/2025", TestService.ADMIN).json().getJsonArray("entries");
         String top = entries.getJsonObject(0).getString("platform");
         assertEquals(1, entries.getJsonObject(0).getInteger("rank"));
-        enterToken(service.token("platform", top));
+        open(service.token("platform", top));
         waitForResult("ready", "mu_benefit");
         assertEquals("1", text("rank"));
         assertTrue(text("gap-first").contains("第一"), text("gap-first"));
@@ -299,9 +294,8 @@ class PlatformPageTest {
     }
 
     @Test
-    @Order(7)
     void aSchemeWithoutRankingSaysSo() {
-        // a new scheme (a copy of mu_benefit) that has no run yet
+        // a new scheme of this test's own (a copy of mu_benefit) that has no run yet
         JsonObject mu = service.api.get("/api/v1/schemes/mu_benefit", TestService.ADMIN).json();
         JsonObject trial = new JsonObject().put("name", "试行方案").put("nameEn", "Trial scheme");
         for (String field : List.of("method", "winsorize", "minCoverage", "classes", "monteCarlo", "dimensions", "group")) {
@@ -312,8 +306,7 @@ class PlatformPageTest {
         Api.Response none = service.api.get("/api/v1/me/ranking?scheme=trial", platformToken);
         assertEquals(404, none.status());
 
-        byId("change-token").click();
-        enterToken(platformToken);
+        open(platformToken);
         waitForResult("ready", "mu_benefit");
         new Select(byId("scheme-select")).selectByValue("trial");
         wait(ExpectedConditions.attributeToBe(By.id("error"), "data-status", "404"));
@@ -370,6 +363,21 @@ class PlatformPageTest {
 
     private static JsonObject platformJson(String code) {
         return service.api.get("/api/v1/platforms/" + code, TestService.ADMIN).json();
+    }
+
+    /** The page afresh with nothing stored: the token form. */
+    private static void openWithoutToken() {
+        // Storage is cleared on another page of the origin: the platform page, while it loads, would store
+        // the token it found again.
+        driver.get(pageUrl.replace("/platform", "/static/favicon.svg"));
+        driver.executeScript("sessionStorage.clear(); localStorage.clear();");
+        driver.get(pageUrl);
+    }
+
+    /** The page afresh with nothing stored, the token pasted. */
+    private static void open(String token) {
+        openWithoutToken();
+        enterToken(token);
     }
 
     private static void enterToken(String token) {
