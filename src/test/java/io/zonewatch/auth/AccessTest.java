@@ -2,8 +2,8 @@ package io.zonewatch.auth;
 
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
+import io.zonewatch.testing.ServiceTest;
 import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,27 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tokens and the access rules (the README's API table), over HTTP. */
-class AccessTest {
+class AccessTest extends ServiceTest {
     private static final String CSV = "platform_code,indicator_code,period,value\nAA,tax_revenue,2024Q1,1\n";
-    private static TestService service;
-    private static Api api;
     private static String bureau;
     private static String leader;
     private static String platformA;
 
     @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
+    static void setUp() {
         service.platforms("AA,平台甲,provincial,etdz,杭州市,,,\nBB,平台乙,provincial,etdz,宁波市,,,\n");
         bureau = service.token("bureau", null);
         leader = service.token("leader", null);
         platformA = service.token("platform", "AA");
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     @Test

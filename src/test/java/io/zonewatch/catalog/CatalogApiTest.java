@@ -3,9 +3,7 @@ package io.zonewatch.catalog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.Charset;
@@ -17,21 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Indicator catalog and platform upkeep over HTTP. */
-class CatalogApiTest {
-    private static TestService service;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-    }
-
+class CatalogApiTest extends ServiceTest {
     private static JsonObject platform(String name) {
         return new JsonObject().put("name", name).put("nameEn", "Zone").put("level", "national").put("type", "etdz")
                 .put("region", "嘉兴市/平湖市");

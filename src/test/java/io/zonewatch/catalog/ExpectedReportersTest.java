@@ -4,8 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.reporting.ReportingWorker;
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,13 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  * So for 2025Q3: expected 3, reported 1, missing E-END and E-MIDOPEN, everywhere.
  */
-class ExpectedReportersTest {
-    private static TestService service;
+class ExpectedReportersTest extends ServiceTest {
     private static String bureau;
 
     @BeforeAll
-    static void start() {
-        service = TestService.start();
+    static void setUp() {
         service.platforms("""
                 E-OPEN,常开园区,provincial,etdz,杭州市,,,
                 E-END,季末撤并园区,provincial,etdz,杭州市,,2016-01-01,2025-09-30
@@ -51,11 +48,6 @@ class ExpectedReportersTest {
         rows.append("E-OPEN,tax_revenue,2025Q3,150\n");
         Api.Response fed = service.api.feed(bureau, rows.toString(), null);
         assertEquals(201, fed.status(), fed.toString());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) service.close();
     }
 
     @Test

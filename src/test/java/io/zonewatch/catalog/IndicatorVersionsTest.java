@@ -4,8 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
 import io.zonewatch.testing.TestDatabase;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,23 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (23,066 万元: 384.43), a read as of an instant before the edit still gives 16.67, the current read
  * gives 384.43, both definitions are kept as versions, and a ranking run records the versions it used.
  */
-class IndicatorVersionsTest {
+class IndicatorVersionsTest extends ServiceTest {
     private static final String HEADER = "platform_code,indicator_code,period,value\n";
-    private static TestService service;
-    private static Api api;
 
     @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
+    static void setUp() {
         service.platforms("IV1,版本区,provincial,etdz,杭州市,,,\nIV2,对照区,provincial,etdz,宁波市,,,\n");
         assertEquals(201, api.feed(ADMIN, HEADER + "IV1,tax_revenue,2024Q4,1000\nIV1,land_area,2024Q4,60\nIV1,operating_revenue,2024Q4,23066\n"
                 + "IV2,tax_revenue,2024Q4,500\nIV2,land_area,2024Q4,100\nIV2,operating_revenue,2024Q4,10000\n", null).status());
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     private static double taxPerMu(String asOf) {

@@ -3,9 +3,7 @@ package io.zonewatch.faults;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.errors.RowErrors;
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.Test;
 
 import static io.zonewatch.testing.TestService.ADMIN;
@@ -17,21 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * under the 4 MiB limit made of bad rows once gave a 233 MB answer (1.23 million errors) for
  * POST /targets and killed the service; now: the first 1,000 errors, their total, and a flag.
  */
-class BulkInputErrorsTest {
+class BulkInputErrorsTest extends ServiceTest {
     private static final int LIMIT = 4 << 20;
-    private static TestService service;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-    }
 
     private static String fill(String header, java.util.function.IntFunction<String> row) {
         StringBuilder csv = new StringBuilder(header);

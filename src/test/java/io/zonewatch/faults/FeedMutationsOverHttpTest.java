@@ -5,8 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
 import io.zonewatch.testing.FeedMutations;
 import io.zonewatch.testing.SampleFeeds;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,21 +23,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * error shape {error, message, messageZh, messageEn} and stores no observation; every acceptance
  * stores exactly what its answer counts; the service stays healthy.
  */
-class FeedMutationsOverHttpTest {
+class FeedMutationsOverHttpTest extends ServiceTest {
     private static final String SDMX = "application/vnd.sdmx.data+csv";
-    private static TestService service;
-    private static Api api;
 
     @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
+    static void setUp() {
         service.platforms(SampleFeeds.platformRows());
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     @Test

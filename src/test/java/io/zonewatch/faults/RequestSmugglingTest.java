@@ -2,9 +2,8 @@ package io.zonewatch.faults;
 
 import io.zonewatch.config.Config;
 import io.zonewatch.testing.Api;
+import io.zonewatch.testing.ServiceTest;
 import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -26,18 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * requests with both Content-Length and Transfer-Encoding (a second request smuggled in the first
  * one's body), and /metrics on a management port of its own.
  */
-class RequestSmugglingTest {
-    private static TestService service;
-
-    @BeforeAll
-    static void start() {
-        service = TestService.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-    }
+class RequestSmugglingTest extends ServiceTest {
 
     /** Sends raw bytes, returns everything answered until the server closes the connection (or 3 s of silence). */
     static String raw(int port, String request) throws Exception {

@@ -3,8 +3,7 @@ package io.zonewatch.faults;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,21 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * platform reading a ranking run before it is published, digits other than 0-9, names with
  * text-direction overrides, and the response headers that keep the page from being sniffed or framed.
  */
-class SmallHolesTest {
+class SmallHolesTest extends ServiceTest {
     private static final String HEADER = "platform_code,indicator_code,period,value\n";
-    private static TestService service;
-    private static Api api;
 
     @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
+    static void setUp() {
         service.platforms("SH1,甲区,provincial,etdz,杭州市,,,\nSH2,乙区,provincial,etdz,宁波市,,,\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     private static Api.Response json(String path, String method, String body) {

@@ -1,8 +1,7 @@
 package io.zonewatch.http;
 
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,20 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every API endpoint refuses a query parameter it does not know, and one given twice, instead of ignoring it. */
-class UnknownParametersTest {
-    private static TestService service;
+class UnknownParametersTest extends ServiceTest {
     private static String platformToken;
 
     @BeforeAll
-    static void start() {
-        service = TestService.start();
+    static void setUp() {
         service.platforms("P1,一区,county,other,衢州市,,,\n");
         platformToken = service.token("platform", "P1");
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     private static Api.Response call(String method, String path, String token) {

@@ -3,8 +3,7 @@ package io.zonewatch.observations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET /platforms/{code}/observations: stored and derived values, filters. */
-class ObservationApiTest {
-    private static TestService service;
-    private static Api api;
-
+class ObservationApiTest extends ServiceTest {
     @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
+    static void setUp() {
         service.platforms("OB,观测区,provincial,etdz,台州市,,,\n");
         Api.Response r = api.feed(ADMIN, """
                 platform_code,indicator_code,period,value,status
@@ -52,11 +46,6 @@ class ObservationApiTest {
                 OB,land_area,2024Q3,0,A
                 """, null);
         assertEquals(201, r.status(), r.toString());
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     private static JsonArray read(String query) {

@@ -1,9 +1,7 @@
 package io.zonewatch.ops;
 
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -25,20 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * random 1,000-character methods and random paths leave /metrics as small as before (one more set of
  * series for the method "other"), and the service answers.
  */
-class MetricsFloodTest {
-    private static TestService service;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-    }
+class MetricsFloodTest extends ServiceTest {
 
     /** Sends {@code n} pipelined requests on one connection and reads until every one is answered. */
     private static void pipelined(int port, int n, Random random) throws Exception {

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Iterator;
@@ -22,21 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /health, /ready, /metrics and /openapi.yaml. */
-class OpsTest {
-    private static TestService service;
-    private static Api api;
-
-    @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-    }
-
+class OpsTest extends ServiceTest {
     @Test
     void healthAndReadiness() {
         Api.Response health = api.get("/health", null);

@@ -4,8 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
 import io.zonewatch.testing.TestDatabase;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * score = 60·tpm/10 + 40·rd/2. The tests read the runs computed at the start (2023 forced and published,
  * 2024 not published); a test that publishes, revises or saves a scheme does so in a year or scheme of its own.
  */
-class RankingApiTest {
+class RankingApiTest extends ServiceTest {
     private static final String HEADER = "platform_code,indicator_code,period,value\n";
-    private static TestService service;
-    private static Api api;
     private static String bureau;
     private static String leader;
     private static String r1Token;
@@ -70,9 +67,7 @@ class RankingApiTest {
     }
 
     @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
+    static void setUp() {
         service.platforms("""
                 R1,甲区,provincial,etdz,杭州市,,,
                 R2,乙区,provincial,etdz,宁波市,,,
@@ -103,11 +98,6 @@ class RankingApiTest {
         assertEquals(201, r.status(), r.toString());
         computed2024 = r.json();
         run2024 = computed2024.getLong("runId");
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     private static Map<String, JsonObject> byPlatform(JsonObject table) {

@@ -3,8 +3,7 @@ package io.zonewatch.ranking;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,16 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * benchmarks (the population mean after imputation is the benchmark), so
  * score = 60·tpm/mean(tpm) + 40·rd/mean(rd).
  */
-class RankingDataQualityTest {
+class RankingDataQualityTest extends ServiceTest {
     private static final String HEADER = "platform_code,indicator_code,period,value\n";
-    private static TestService service;
-    private static Api api;
     private static String bureau;
 
     @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
+    static void setUp() {
         service.platforms("""
                 A1,一区,provincial,etdz,杭州市,,,
                 A2,二区,provincial,etdz,宁波市,,,
@@ -54,11 +49,6 @@ class RankingDataQualityTest {
         Api.Response put = api.put("/api/v1/schemes/dq_flat", ADMIN, scheme);
         assertEquals(201, put.status(), put.toString());
         assertEquals(0, put.json().getJsonArray("warnings").size(), "every indicator is capped: nothing to warn about");
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     /** One platform's tax, land, R&D and revenue in one quarter (land 100 mu, revenue 1000). */

@@ -1,7 +1,6 @@
 package io.zonewatch.reporting;
 
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -10,12 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The reporting views' numbers on small hand-made cases. */
-class ReportingViewsTest {
-    private static TestService service;
-
+class ReportingViewsTest extends ServiceTest {
     @BeforeAll
-    static void start() {
-        service = TestService.start();
+    static void setUp() {
         // C4 closes at the end of 2024, C5 opens with 2025, C6 in 2025Q2.
         service.platforms("C1,一,county,other,衢州市,,,\nC2,二,county,other,衢州市,,,\nC3,三,county,other,衢州市,,,\n"
                 + "C4,四,county,other,衢州市,,,2024-12-31\nC5,五,county,other,衢州市,,2025-01-01,\nC6,六,county,other,衢州市,,2025-04-01,\n");
@@ -25,11 +21,6 @@ class ReportingViewsTest {
         feed.append("C1,tax_revenue,2025Q3,80\n");   // nobody reports 2025Q2
         assertEquals(201, service.api.feed(ADMIN, feed.toString(), null).status());
         ReportingSummariesTest.refresh(service);   // completeness per quarter is a summary the worker keeps
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     @Test

@@ -3,8 +3,7 @@ package io.zonewatch.web;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonewatch.testing.Api;
-import io.zonewatch.testing.TestService;
-import org.junit.jupiter.api.AfterAll;
+import io.zonewatch.testing.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,15 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * GET /platforms/{code}/progress: 序时进度 per target and quarter, with the warning rule's arithmetic
  * (lag = q/4 − actual/target in points, reversed for energy) and thresholds (> 10 warning, > 30 critical).
  */
-class ProgressApiTest {
-    private static TestService service;
-    private static Api api;
+class ProgressApiTest extends ServiceTest {
     private static String p1Token;
 
     @BeforeAll
-    static void start() {
-        service = TestService.start();
-        api = service.api;
+    static void setUp() {
         service.platforms("""
                 P1,一区,provincial,etdz,杭州市,,,
                 P2,二区,provincial,etdz,宁波市,,,
@@ -43,11 +38,6 @@ class ProgressApiTest {
                 "platform_code,indicator_code,year,value\nP1,tax_revenue,2025,1000\nP1,energy_consumption,2025,100\n"
                         + "P1,operating_revenue,2025,500\nP1,tax_revenue,2024,900\n");
         assertEquals(200, targets.status(), targets.toString());
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
     }
 
     private static JsonObject indicator(JsonObject body, String code) {
