@@ -60,7 +60,7 @@ public final class DemoLoader {
                 chain = chain.compose(v -> feeds.submit(new FeedSubmission(Principal.SYSTEM, FeedFormat.CSV,
                                 StandardCharsets.UTF_8, io.vertx.core.buffer.Buffer.buffer(resource(file)), false, false, null))
                         .map(outcome -> {
-                            if (outcome.status() != 201) {
+                            if (outcome.kind() != io.zonewatch.ingest.FeedOutcome.Kind.STORED) {
                                 throw new IllegalStateException("demo feed " + file + " was not accepted: " + outcome.body().encode());
                             }
                             rowCount[0] += outcome.body().getLong("rows");

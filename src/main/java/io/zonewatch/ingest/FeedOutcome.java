@@ -2,6 +2,20 @@ package io.zonewatch.ingest;
 
 import io.vertx.core.json.JsonObject;
 
-/** The HTTP status (201 new, 200 replay or dry run, 422 rejected) and the feed result body. */
-public record FeedOutcome(int status, JsonObject body) {
+/**
+ * What became of a feed, and its result body: stored now; a replay of an earlier feed (same
+ * Idempotency-Key, or same content) answered from its record; a dry run's preview; or rejected (now,
+ * by a dry run, or earlier). The routes choose the status for each.
+ */
+public record FeedOutcome(Kind kind, JsonObject body) {
+    public enum Kind {
+        /** Validated and stored now. */
+        STORED,
+        /** The result of an earlier feed this one repeats, which was stored. */
+        REPLAYED,
+        /** A dry run: validated, nothing stored. */
+        PREVIEWED,
+        /** Refused as a whole (now, by a dry run, or earlier for a replay); the body says why. */
+        REJECTED
+    }
 }

@@ -113,7 +113,7 @@ public final class FeedRoutes {
         }
         io.vertx.core.buffer.Buffer body = ctx.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : ctx.body().buffer();
         feeds.submit(new FeedSubmission(principal(ctx), format, charset, body, lenient, dryRun, key))
-                .onSuccess(outcome -> Http.send(ctx, outcome.status(), outcome.body()))
+                .onSuccess(outcome -> Http.send(ctx, status(outcome.kind()), outcome.body()))
                 .onFailure(ctx::fail);
     }
 
@@ -141,5 +141,14 @@ public final class FeedRoutes {
     private static String param(RoutingContext ctx, String name, String def) {
         String v = ctx.queryParams().get(name);
         return v == null ? def : v;
+    }
+
+    /** 201 for a feed stored now, 422 for a rejected one, 200 for a replay or a dry run's preview. */
+    private static int status(FeedOutcome.Kind kind) {
+        return switch (kind) {
+            case STORED -> 201;
+            case REJECTED -> 422;
+            case REPLAYED, PREVIEWED -> 200;
+        };
     }
 }

@@ -91,7 +91,7 @@ public final class FeedService {
                                     (validated - started) / 1_000_000, (System.nanoTime() - validated) / 1_000_000);
                             if (o.body().containsKey("duplicateOf")) return;
                             // Warnings are evaluated after the commit, off the request (the feed is marked until then).
-                            if (o.status() == 201) Events.publish(vertx.eventBus(), new Events.FeedStored(o.body().getLong("feedId")));
+                            if (o.kind() == FeedOutcome.Kind.STORED) Events.publish(vertx.eventBus(), new Events.FeedStored(o.body().getLong("feedId")));
                             metrics.feedProcessed(s.format().code(), o.body().getString("status"), Duration.ofNanos(System.nanoTime() - started));
                             for (String k : List.of("inserted", "revised", "unchanged", "rejected")) {
                                 metrics.feedRows(k, o.body().getLong(k));
@@ -177,7 +177,7 @@ public final class FeedService {
 
     private static FeedOutcome replay(Row first) {
         JsonObject body = FeedRecords.toJson(first, true).put("duplicateOf", first.getLong("id"));
-        return new FeedOutcome("rejected".equals(first.getString("status")) ? 422 : 200, body);
+        return new FeedOutcome("rejected".equals(first.getString("status")) ? FeedOutcome.Kind.REJECTED : FeedOutcome.Kind.REPLAYED, body);
     }
 
     /** Serialises feeds with the same content or key, then looks again: the pre-check raced. */
@@ -209,7 +209,7 @@ public final class FeedService {
                                                     .put("inserted", counts[0]).put("revised", counts[1])
                                                     .put("unchanged", counts[2]).put("rejected", v.rejectedRows())))
                                     .compose(x -> conn.preparedQuery(FeedSql.FIND_BY_ID).execute(Tuple.of(feed.getLong("id"))))
-                                    .map(rows -> new FeedOutcome(201, FeedRecords.toJson(rows.iterator().next(), true)))));
+                                    .map(rows -> new FeedOutcome(FeedOutcome.Kind.STORED, FeedRecords.toJson(rows.iterator().next(), true)))));
         }));
     }
 
@@ -221,7 +221,7 @@ public final class FeedService {
                     .compose(feed -> AuditLog.record(conn, s.submitter(), "feed.submit", "feed:" + feed.getLong("id"),
                                     new JsonObject().put("status", "rejected").put("rows", v.rows()).put("rejected", v.rejectedRows()))
                             .compose(x -> conn.preparedQuery(FeedSql.FIND_BY_ID).execute(Tuple.of(feed.getLong("id")))))
-                    .map(rows -> new FeedOutcome(422, FeedRecords.withRejection(FeedRecords.toJson(rows.iterator().next(), true), v.fatal())));
+                    .map(rows -> new FeedOutcome(FeedOutcome.Kind.REJECTED, FeedRecords.withRejection(FeedRecords.toJson(rows.iterator().next(), true), v.fatal())));
         }));
     }
 
@@ -338,7 +338,7 @@ public final class FeedService {
                     .put("rejected", v.rejectedRows())
                     .put("errors", errors)
                     .put("errorsTruncated", v.errors().truncated());
-            return new FeedOutcome("rejected".equals(status) ? 422 : 200,
+            return new FeedOutcome("rejected".equals(status) ? FeedOutcome.Kind.REJECTED : FeedOutcome.Kind.PREVIEWED,
                     "rejected".equals(status) ? FeedRecords.withRejection(body, v.fatal()) : body);
         });
     }
