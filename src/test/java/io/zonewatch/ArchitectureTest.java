@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * the error mapping) depends on no feature; services, repositories and Sql classes import nothing of
  * {@code http} (they throw {@code errors.Problem}s); services and repositories are constructed only by the
  * composition root ({@link Wiring}); advisory locks and event addresses are not written as literals
- * outside their one definition.
+ * outside their one definition; SQL text is only in Sql classes.
  */
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/io/zonewatch");
@@ -77,6 +77,20 @@ class ArchitectureTest {
                 if (m.group(1).equals("TokenService") && p.getFileName().toString().equals("ZoneWatch.java")) continue;
                 found.add(p.getFileName() + " constructs " + m.group(1));
             }
+        }
+        assertEquals(List.of(), found);
+    }
+
+    /** SQL text lives in the features' Sql classes (and AdvisoryLock, which writes the lock statements), never elsewhere. */
+    @Test
+    void noSqlOutsideTheSqlClasses() {
+        List<String> found = new ArrayList<>();
+        Pattern sql = Pattern.compile("\"(?:\"\"\\s*)?\\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|GRANT|REVOKE|TRUNCATE|ANALYZE)\\s");
+        for (Path p : sources(MAIN)) {
+            String name = p.getFileName().toString();
+            if (name.endsWith("Sql.java") || name.equals("AdvisoryLock.java")) continue;
+            Matcher m = sql.matcher(read(p));
+            if (m.find()) found.add(name + ": " + m.group(1));
         }
         assertEquals(List.of(), found);
     }

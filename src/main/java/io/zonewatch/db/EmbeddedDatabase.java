@@ -107,7 +107,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     // A data directory without our credentials: one from a version with trust logins, or one
                     // whose credentials file was deleted. Set the superuser's password with the server down.
                     LOG.info("Setting new passwords for the embedded PostgreSQL in {}", pgData);
-                    cluster.singleUser("ALTER ROLE " + SUPERUSER + " WITH PASSWORD '" + credentials.superuserPassword() + "';");
+                    cluster.singleUser(DbSql.setPassword(SUPERUSER, credentials.superuserPassword()) + ";");
                 }
             }
             cluster.writeHba();
@@ -188,29 +188,28 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     private void ensureOwner() {
         try (Connection c = connect(superuser("template1")); Statement s = c.createStatement()) {
-            if (!exists(s, "SELECT 1 FROM pg_roles WHERE rolname = '" + OWNER + "'")) s.execute("CREATE ROLE " + OWNER);
-            s.execute("ALTER ROLE " + OWNER + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
-                    + " PASSWORD '" + credentials.ownerPassword() + "'");
+            if (!exists(s, DbSql.roleExists(OWNER))) s.execute(DbSql.createRole(OWNER));
+            s.execute(DbSql.ownerRole(OWNER, credentials.ownerPassword()));
             // Grafana's read-only role (sql/V4 grants it the reporting views); a non-superuser owner may not create roles.
-            if (!exists(s, "SELECT 1 FROM pg_roles WHERE rolname = 'zonewatch_reader'")) s.execute("CREATE ROLE zonewatch_reader NOLOGIN");
-            if (!exists(s, "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+            if (!exists(s, DbSql.roleExists(DbSql.READER))) s.execute(DbSql.createRole(DbSql.READER) + " NOLOGIN");
+            if (!exists(s, DbSql.databaseExists(DATABASE))) {
                 if (legacyData()) {
                     LOG.warn("Moving the data of the database postgres (kept by the superuser, as earlier versions did) "
                             + "to the database {} owned by the role {}", DATABASE, OWNER);
-                    s.execute("ALTER DATABASE postgres RENAME TO " + DATABASE);
-                    s.execute("CREATE DATABASE postgres TEMPLATE template0");
+                    s.execute(DbSql.renameDatabase("postgres", DATABASE));
+                    s.execute(DbSql.createDatabase("postgres", null));
                 } else {
-                    s.execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER + " TEMPLATE template0 ENCODING 'UTF8'");
+                    s.execute(DbSql.createDatabase(DATABASE, OWNER));
                 }
             }
-            s.execute("ALTER DATABASE " + DATABASE + " OWNER TO " + OWNER);
-            s.execute("REVOKE ALL ON DATABASE " + DATABASE + " FROM PUBLIC");
-            s.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO zonewatch_reader");
+            s.execute(DbSql.databaseOwner(DATABASE, OWNER));
+            s.execute(DbSql.revokePublic(DATABASE));
+            s.execute(DbSql.grantConnect(DATABASE, DbSql.READER));
         } catch (SQLException e) {
             throw new IllegalStateException("could not prepare the embedded database's roles: " + e.getMessage(), e);
         }
         try (Connection c = connect(superuser(DATABASE)); Statement s = c.createStatement()) {
-            s.execute(TRANSFER_OWNERSHIP);
+            s.execute(DbSql.TRANSFER_OWNERSHIP);
         } catch (SQLException e) {
             throw new IllegalStateException("could not pass the embedded database's objects to the role " + OWNER + ": " + e.getMessage(), e);
         }
@@ -219,50 +218,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** Does the database postgres hold ZoneWatch's tables (a data directory from before the owner role)? */
     private boolean legacyData() throws SQLException {
         try (Connection c = connect(superuser("postgres")); Statement s = c.createStatement()) {
-            return exists(s, "SELECT 1 FROM pg_class WHERE relname = 'flyway_schema_history'");
+            return exists(s, DbSql.FLYWAY_HISTORY_EXISTS);
         } catch (SQLException e) {
             if ("3D000".equals(e.getSQLState())) return false;   // no database postgres
             throw e;
         }
     }
-
-    /**
-     * Everything the superuser owns outside the system schemas passes to the owner role (REASSIGN OWNED
-     * cannot be used: the bootstrap superuser also owns the database's system objects). Sequences that
-     * belong to a column move with their table. Default privileges for the reporting views follow.
-     */
-    private static final String TRANSFER_OWNERSHIP = """
-            DO $$
-            DECLARE
-                su oid := (SELECT oid FROM pg_roles WHERE rolname = 'postgres');
-                r record;
-            BEGIN
-                FOR r IN SELECT nspname FROM pg_namespace
-                         WHERE nspowner = su AND nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public') LOOP
-                    EXECUTE format('ALTER SCHEMA %I OWNER TO zonewatch', r.nspname);
-                END LOOP;
-                FOR r IN SELECT c.oid::regclass AS name, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                         WHERE c.relowner = su AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
-                           AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
-                           AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-                                    AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))) LOOP
-                    EXECUTE format('ALTER %s %s OWNER TO zonewatch',
-                        CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
-                                       WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.name);
-                END LOOP;
-                FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                         WHERE p.proowner = su AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' LOOP
-                    EXECUTE format('ALTER ROUTINE %s OWNER TO zonewatch', r.name);
-                END LOOP;
-                FOR r IN SELECT t.oid::regtype AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-                         WHERE t.typowner = su AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
-                           AND t.typtype IN ('e', 'd', 'r', 'm') LOOP
-                    EXECUTE format('ALTER TYPE %s OWNER TO zonewatch', r.name);
-                END LOOP;
-                IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reporting') THEN
-                    ALTER DEFAULT PRIVILEGES FOR ROLE zonewatch IN SCHEMA reporting GRANT SELECT ON TABLES TO zonewatch_reader;
-                END IF;
-            END $$""";
 
     private static boolean exists(Statement s, String sql) throws SQLException {
         try (ResultSet rs = s.executeQuery(sql)) {

@@ -95,8 +95,7 @@ public final class Migrations {
             MigrationInfo m = context.getMigrationInfo();
             if (m == null || m.getVersion() == null || !"1".equals(m.getVersion().getVersion())) return;
             String sql = event == Event.BEFORE_EACH_MIGRATE
-                    ? "CREATE TEMP VIEW pg_available_extensions AS SELECT * FROM pg_catalog.pg_available_extensions WHERE name <> 'timescaledb'"
-                    : "DROP VIEW IF EXISTS pg_temp.pg_available_extensions";
+                    ? DbSql.HIDE_TIMESCALE : DbSql.UNHIDE_TIMESCALE;
             try (Statement s = context.getConnection().createStatement()) {
                 s.execute(sql);
             } catch (SQLException e) {

@@ -26,10 +26,7 @@ public record Storage(boolean timescale, String version, String reason) {
     }
 
     static Server probe(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'timescaledb') AS available,
-                       EXISTS (SELECT 1 FROM pg_catalog.pg_settings WHERE name = 'timescaledb.disable_load') AS loaded,
-                       EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'timescaledb') AS installed""")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(DbSql.PROBE)) {
             rs.next();
             return new Server(rs.getBoolean("available"), rs.getBoolean("loaded"), rs.getBoolean("installed"));
         }
@@ -40,13 +37,11 @@ public record Storage(boolean timescale, String version, String reason) {
         String version = null;
         long hypertables = 0;
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'timescaledb'")) {
+             ResultSet rs = s.executeQuery(DbSql.TIMESCALE_VERSION)) {
             if (rs.next()) version = rs.getString(1);
         }
         if (version != null) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                    SELECT count(*) FROM timescaledb_information.hypertables
-                    WHERE hypertable_name IN ('observation_version', 'observation_current')""")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(DbSql.HYPERTABLES)) {
                 rs.next();
                 hypertables = rs.getLong(1);
             }
