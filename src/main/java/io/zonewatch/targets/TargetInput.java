@@ -11,6 +11,7 @@ import io.zonewatch.errors.Problem;
 import io.zonewatch.errors.RowError;
 import io.zonewatch.errors.RowErrors;
 import io.zonewatch.ingest.InputNumber;
+import io.zonewatch.observations.Period;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ final class TargetInput {
                 errors.add(new RowError(row, "indicator_code", "derived_indicator", "派生指标不能设定目标", "derived indicators have no targets"));
             }
             Integer year = InputNumber.year(String.valueOf(r.get("year")));
-            if (year != null && (year < 1949 || year > 2100)) year = null;
+            if (year != null && (year < Period.MIN_YEAR || year > Period.MAX_YEAR)) year = null;
             if (year == null) {
                 errors.add(new RowError(row, "year", "bad_year", "年份无效", "invalid year '" + RowErrors.clip(String.valueOf(r.get("year"))) + "'"));
             }

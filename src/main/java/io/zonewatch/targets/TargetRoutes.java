@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.zonewatch.auth.Role;
 import io.zonewatch.http.ApiException;
 import io.zonewatch.http.Http;
+import io.zonewatch.observations.Period;
 
 import java.nio.charset.Charset;
 import java.util.Locale;
@@ -59,7 +60,7 @@ public final class TargetRoutes {
         if (v == null) return null;
         try {
             int year = Integer.parseInt(v.trim());
-            if (year >= 1949 && year <= 2100) return year;
+            if (year >= Period.MIN_YEAR && year <= Period.MAX_YEAR) return year;
         } catch (NumberFormatException e) {
             // answered below
         }
@@ -74,7 +75,7 @@ public final class TargetRoutes {
             throw new ApiException(415, "unsupported_media_type", "请使用 text/csv 或 application/json", "send text/csv or application/json");
         }
         io.vertx.core.buffer.Buffer raw = ctx.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : ctx.body().buffer();
-        return targets.submit(principal(ctx), raw.toString(charset), media.equals("text/csv")).map(s -> new JsonObject()
+        return targets.submit(principal(ctx), raw, charset, media.equals("text/csv")).map(s -> new JsonObject()
                 .put("rows", s.rows()).put("inserted", s.inserted()).put("revised", s.revised()).put("unchanged", s.unchanged())
                 .put("alerts", s.alerts().toJson()));
     }

@@ -2,6 +2,7 @@ package io.zonewatch.targets;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -13,6 +14,7 @@ import io.zonewatch.catalog.CatalogRepository;
 import io.zonewatch.events.Events;
 
 import java.math.BigDecimal;
+import java.nio.charset.Charset;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,9 +50,12 @@ public final class TargetService {
         this.alerts = alerts;
     }
 
-    /** Reads, validates and stores a submission ({@code csv}: CSV, else JSON); all or nothing. */
-    public Future<Submitted> submit(Principal actor, String body, boolean csv) {
-        return catalog.load().compose(c -> vertx.executeBlocking(() -> TargetInput.read(body, csv, c), false)).compose(targets -> {
+    /**
+     * Reads, validates and stores a submission ({@code csv}: CSV, else JSON, in {@code charset}); all or
+     * nothing. Decoding, parsing and validating up to the body limit is worker-thread work.
+     */
+    public Future<Submitted> submit(Principal actor, Buffer body, Charset charset, boolean csv) {
+        return catalog.load().compose(c -> vertx.executeBlocking(() -> TargetInput.read(body.toString(charset), csv, c), false)).compose(targets -> {
             int n = targets.size();
             String[] platform = new String[n], indicator = new String[n], value = new String[n];
             Integer[] year = new Integer[n];
