@@ -52,8 +52,8 @@ public final class AlertWorker extends VerticleBase {
     public Future<?> start() {
         if (sweepSeconds > 0) {
             // Pending work is marked in the database; these facts only say when to look.
-            Events.onFeedStored(vertx.eventBus(), e -> evaluateSoon());
-            Events.onRunPublished(vertx.eventBus(), e -> evaluateSoon());
+            Events.on(vertx.eventBus(), Events.FeedStored.class, e -> evaluateSoon());
+            Events.on(vertx.eventBus(), Events.RunPublished.class, e -> evaluateSoon());
             vertx.setPeriodic(2_000, sweepSeconds * 1_000L, id -> {
                 evaluateSoon();
                 alerts.sweepMissing().onFailure(e -> LOG.warn("Missing-submission sweep failed: {}", e.toString()));

@@ -70,7 +70,7 @@ public final class GrafanaNotifier extends VerticleBase {
                 LOG.info("Grafana push on: {} open warnings of the last {} days queued, {} resolutions queued, {} stale entries dropped",
                         counts[1], backfillDays, counts[2], counts[0]);
             }
-            Events.onAlertsChanged(vertx.eventBus(), e -> deliverSoon());
+            Events.on(vertx.eventBus(), Events.AlertsChanged.class, e -> deliverSoon());
             if (pollMillis > 0) vertx.setPeriodic(pollMillis, id -> deliverSoon());
             return null;
         });

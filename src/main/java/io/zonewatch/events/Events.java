@@ -5,7 +5,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.Map;
 
 /**
  * The facts the service announces on the event bus, in one place: each address names what happened,
@@ -30,114 +30,43 @@ public final class Events {
     private Events() {
     }
 
-    /** One of the facts above. */
+    /** One of the facts above: a record, sent as its JSON (Jackson maps records both ways). */
     public sealed interface Event permits FeedStored, TargetsChanged, RunComputed, RunPublished, AlertsChanged {
-        String address();
-
-        JsonObject toJson();
     }
 
     /** A feed was committed with rows stored (not a duplicate, not refused). */
     public record FeedStored(long feedId) implements Event {
-        public String address() {
-            return FEED_STORED;
-        }
-
-        public JsonObject toJson() {
-            return new JsonObject().put("feedId", feedId);
-        }
-
-        static FeedStored from(JsonObject j) {
-            return new FeedStored(j.getLong("feedId"));
-        }
     }
 
     /** Annual targets were written: {@code rows} accepted rows. */
     public record TargetsChanged(long rows) implements Event {
-        public String address() {
-            return TARGETS_CHANGED;
-        }
-
-        public JsonObject toJson() {
-            return new JsonObject().put("rows", rows);
-        }
-
-        static TargetsChanged from(JsonObject j) {
-            return new TargetsChanged(j.getLong("rows"));
-        }
     }
 
     /** A ranking run was computed and stored ({@code quarter} null: year-end). */
     public record RunComputed(long runId, String scheme, int year, Integer quarter) implements Event {
-        public String address() {
-            return RUN_COMPUTED;
-        }
-
-        public JsonObject toJson() {
-            return new JsonObject().put("runId", runId).put("scheme", scheme).put("year", year).put("quarter", quarter);
-        }
-
-        static RunComputed from(JsonObject j) {
-            return new RunComputed(j.getLong("runId"), j.getString("scheme"), j.getInteger("year"), j.getInteger("quarter"));
-        }
     }
 
     /** A year-end run was published (made official). */
     public record RunPublished(long runId, String scheme, int year) implements Event {
-        public String address() {
-            return RUN_PUBLISHED;
-        }
-
-        public JsonObject toJson() {
-            return new JsonObject().put("runId", runId).put("scheme", scheme).put("year", year);
-        }
-
-        static RunPublished from(JsonObject j) {
-            return new RunPublished(j.getLong("runId"), j.getString("scheme"), j.getInteger("year"));
-        }
     }
 
     /** A warning evaluation raised, updated or resolved warnings (their outbox rows are committed). */
     public record AlertsChanged(int raised, int updated, int resolved) implements Event {
-        public String address() {
-            return ALERTS_CHANGED;
-        }
-
-        public JsonObject toJson() {
-            return new JsonObject().put("raised", raised).put("updated", updated).put("resolved", resolved);
-        }
-
-        static AlertsChanged from(JsonObject j) {
-            return new AlertsChanged(j.getInteger("raised"), j.getInteger("updated"), j.getInteger("resolved"));
-        }
     }
+
+    private static final Map<Class<? extends Event>, String> ADDRESSES = Map.of(
+            FeedStored.class, FEED_STORED,
+            TargetsChanged.class, TARGETS_CHANGED,
+            RunComputed.class, RUN_COMPUTED,
+            RunPublished.class, RUN_PUBLISHED,
+            AlertsChanged.class, ALERTS_CHANGED);
 
     public static void publish(EventBus bus, Event event) {
-        bus.publish(event.address(), event.toJson());
+        bus.publish(ADDRESSES.get(event.getClass()), JsonObject.mapFrom(event));
     }
 
-    public static MessageConsumer<JsonObject> onFeedStored(EventBus bus, Consumer<FeedStored> handler) {
-        return on(bus, FEED_STORED, FeedStored::from, handler);
-    }
-
-    public static MessageConsumer<JsonObject> onTargetsChanged(EventBus bus, Consumer<TargetsChanged> handler) {
-        return on(bus, TARGETS_CHANGED, TargetsChanged::from, handler);
-    }
-
-    public static MessageConsumer<JsonObject> onRunComputed(EventBus bus, Consumer<RunComputed> handler) {
-        return on(bus, RUN_COMPUTED, RunComputed::from, handler);
-    }
-
-    public static MessageConsumer<JsonObject> onRunPublished(EventBus bus, Consumer<RunPublished> handler) {
-        return on(bus, RUN_PUBLISHED, RunPublished::from, handler);
-    }
-
-    public static MessageConsumer<JsonObject> onAlertsChanged(EventBus bus, Consumer<AlertsChanged> handler) {
-        return on(bus, ALERTS_CHANGED, AlertsChanged::from, handler);
-    }
-
-    private static <E extends Event> MessageConsumer<JsonObject> on(EventBus bus, String address, Function<JsonObject, E> decode,
-                                                                   Consumer<E> handler) {
-        return bus.consumer(address, msg -> handler.accept(decode.apply(msg.body())));
+    /** Subscribes {@code handler} to the fact {@code type}. */
+    public static <E extends Event> MessageConsumer<JsonObject> on(EventBus bus, Class<E> type, Consumer<E> handler) {
+        return bus.consumer(ADDRESSES.get(type), msg -> handler.accept(msg.body().mapTo(type)));
     }
 }

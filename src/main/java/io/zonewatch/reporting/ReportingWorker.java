@@ -62,7 +62,7 @@ public final class ReportingWorker extends VerticleBase {
             else msg.fail(500, String.valueOf(r.cause()));
         }));
         if (pollSeconds > 0) {
-            Events.onFeedStored(vertx.eventBus(), e -> refreshSoon());
+            Events.on(vertx.eventBus(), Events.FeedStored.class, e -> refreshSoon());
             vertx.setPeriodic(1_000, pollSeconds * 1_000L, id -> refreshSoon());
         }
         return Future.succeededFuture();

@@ -57,8 +57,8 @@ class EventsTest {
     void aStoredFeedIsAnnouncedWithItsIdAndItsWarningsAfterIt() {
         CompletableFuture<Events.FeedStored> stored = new CompletableFuture<>();
         CompletableFuture<Events.AlertsChanged> changed = new CompletableFuture<>();
-        var c1 = Events.onFeedStored(bus, stored::complete);
-        var c2 = Events.onAlertsChanged(bus, changed::complete);
+        var c1 = Events.on(bus, Events.FeedStored.class, stored::complete);
+        var c2 = Events.on(bus, Events.AlertsChanged.class, changed::complete);
         try {
             // Q2 below Q1 year to date: a ytd_decrease warning.
             Api.Response r = service.api.feed(bureau, "platform_code,indicator_code,period,value\n"
@@ -78,12 +78,12 @@ class EventsTest {
         List<Events.RunComputed> computed = new CopyOnWriteArrayList<>();
         CompletableFuture<Events.RunComputed> firstRun = new CompletableFuture<>();
         CompletableFuture<Events.RunPublished> published = new CompletableFuture<>();
-        var c1 = Events.onTargetsChanged(bus, targets::complete);
-        var c2 = Events.onRunComputed(bus, e -> {
+        var c1 = Events.on(bus, Events.TargetsChanged.class, targets::complete);
+        var c2 = Events.on(bus, Events.RunComputed.class, e -> {
             computed.add(e);
             firstRun.complete(e);
         });
-        var c3 = Events.onRunPublished(bus, published::complete);
+        var c3 = Events.on(bus, Events.RunPublished.class, published::complete);
         try {
             Api.Response t = service.api.post("/api/v1/targets", bureau, "text/csv",
                     "platform_code,indicator_code,year,value\nV2,tax_revenue,2020,1000\nV3,tax_revenue,2020,900\n");
@@ -107,11 +107,11 @@ class EventsTest {
             assertEquals(new Events.RunPublished(runId, "mu_benefit", 2020), await(published));
             // Publishing again changes nothing and announces nothing: the next fact is the next run's.
             CompletableFuture<Events.RunPublished> again = new CompletableFuture<>();
-            var c4 = Events.onRunPublished(bus, again::complete);
+            var c4 = Events.on(bus, Events.RunPublished.class, again::complete);
             try {
                 assertEquals(200, service.api.post("/api/v1/rankings/2020/runs/" + runId + "/publish", TestService.ADMIN, null, new byte[0]).status());
                 CompletableFuture<Events.RunComputed> next = new CompletableFuture<>();
-                var c5 = Events.onRunComputed(bus, next::complete);
+                var c5 = Events.on(bus, Events.RunComputed.class, next::complete);
                 try {
                     Api.Response second = service.api.post("/api/v1/rankings/2020/runs?scheme=mu_benefit&force=true", bureau, null, new byte[0]);
                     assertEquals(201, second.status());
