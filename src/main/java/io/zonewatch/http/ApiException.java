@@ -4,9 +4,11 @@ import io.vertx.core.json.JsonObject;
 import io.zonewatch.errors.Problem;
 
 /**
- * A {@link Problem} with its HTTP status: what the routes and the HTTP layer throw (and what
- * {@link Failures} makes of every other failure). Services throw plain problems; a problem's kind
- * gets its status in {@link Failures#status}.
+ * A {@link Problem} with its HTTP status, for failures only HTTP knows (malformed requests, 401, 405,
+ * 408, 413, 415, database busy ...), and what {@link Failures} makes of every other failure. Everything
+ * a domain can say (not found, forbidden, conflict, unprocessable) is a plain {@link Problem}, whose
+ * factories {@code ApiException.notFound(...)} etc. also reach; its kind gets its status in
+ * {@link Failures#status}.
  */
 public class ApiException extends Problem {
     private final int status;
@@ -34,22 +36,6 @@ public class ApiException extends Problem {
 
     public static ApiException badRequest(String code, String zh, String en) {
         return new ApiException(400, code, zh, en);
-    }
-
-    public static ApiException notFound(String zh, String en) {
-        return new ApiException(404, "not_found", zh, en);
-    }
-
-    public static ApiException forbidden() {
-        return new ApiException(403, "forbidden", "该令牌无权访问此资源", "this token may not access this resource");
-    }
-
-    public static ApiException unprocessable(String code, String zh, String en) {
-        return new ApiException(422, code, zh, en);
-    }
-
-    public static ApiException conflict(String code, String zh, String en) {
-        return new ApiException(409, code, zh, en);
     }
 
     public int status() {

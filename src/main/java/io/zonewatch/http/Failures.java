@@ -62,9 +62,13 @@ public final class Failures {
         };
     }
 
+    private static ApiException withStatus(Problem p) {
+        return new ApiException(status(p.kind()), p.code(), p.messageZh(), p.messageEn(), p.extra());
+    }
+
     static ApiException toApiException(Throwable failure, int statusCode) {
         if (failure instanceof ApiException api) return api;
-        if (failure instanceof Problem p) return new ApiException(status(p.kind()), p.code(), p.messageZh(), p.messageEn(), p.extra());
+        if (failure instanceof Problem p) return withStatus(p);
         if (failure instanceof DecodeException) {
             return ApiException.badRequest("malformed_json", "请求体不是有效的 JSON", "the request body is not valid JSON");
         }
@@ -79,15 +83,15 @@ public final class Failures {
         if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
             // A data exception (bad encoding, out-of-range value) that validation let through: the
             // client's input, not a server fault.
-            return ApiException.unprocessable("invalid_value", "输入值无法存储（超出范围或含非法字符）",
-                    "a value cannot be stored (out of range or an invalid character)");
+            return withStatus(Problem.unprocessable("invalid_value", "输入值无法存储（超出范围或含非法字符）",
+                    "a value cannot be stored (out of range or an invalid character)"));
         }
         if (failure == null || statusCode > 0 && statusCode < 500) {
             return switch (statusCode) {
                 case 400 -> ApiException.badRequest("bad_request", "请求格式错误", "malformed request");
                 case 401 -> new ApiException(401, "unauthorized", "需要令牌", "a token is required");
-                case 403 -> ApiException.forbidden();
-                case 404 -> ApiException.notFound("没有这个地址", "no such resource");
+                case 403 -> withStatus(Problem.forbidden());
+                case 404 -> withStatus(Problem.notFound("没有这个地址", "no such resource"));
                 case 405 -> new ApiException(405, "method_not_allowed", "不支持该请求方法", "method not allowed");
                 case 413 -> new ApiException(413, "body_too_large", "请求体超过大小限制", "the request body is larger than allowed");
                 case 415 -> new ApiException(415, "unsupported_media_type", "不支持的内容类型", "unsupported Content-Type");
